@@ -1,0 +1,123 @@
+"""The one scoping mechanism: every scoped read starts from `Model.objects.visible_to(user)`.
+
+A user's Scope comes from their role membership. Each model's QuerySet says, once, which of
+its rows a scope may see (`scope_q`) and which it may change (`write=True`). Selectors and
+views never filter by role by hand.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUREAU = "bureau", _("bureau admin")
+    COUNTY = "county", _("county officer")
+    DEPARTMENT = "department", _("department officer")
+    INSTITUTION = "institution", _("institution staff")
+    EVALUATOR = "evaluator", _("evaluator")
+    EMPLOYER = "employer", _("employer")
+    WORKER = "worker", _("worker")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a signed-in user's membership names; role None sees nothing."""
+
+    role: str | None = None
+    user_id: int | None = None
+    region_id: int | None = None
+    department_id: int | None = None
+    institution_id: int | None = None
+    evaluation_body_id: int | None = None
+    employer_id: int | None = None
+    worker_id: int | None = None
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.role == Role.BUREAU
+
+    def has(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+def scope_for(user: Any) -> Scope:
+    """The scope of a user, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Scope()
+    cached = getattr(user, "_dualcert_scope", None)
+    if cached is not None:
+        return cached
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        scope = Scope(role=Role.BUREAU, user_id=user.pk) if user.is_superuser else Scope()
+    else:
+        scope = Scope(
+            role=membership.role,
+            user_id=user.pk,
+            region_id=membership.region_id,
+            department_id=membership.department_id,
+            institution_id=membership.institution_id,
+            evaluation_body_id=membership.evaluation_body_id,
+            employer_id=membership.employer_id,
+            worker_id=membership.worker_id,
+        )
+    user._dualcert_scope = scope
+    return scope
+
+
+def prefixed(q: Q, prefix: str) -> Q:
+    """Re-root a Q built for one model so it applies through a relation (`project__`)."""
+    if not prefix:
+        return q
+    clone = Q(*[], _connector=q.connector, _negated=q.negated)
+    for child in q.children:
+        if isinstance(child, Q):
+            clone.children.append(prefixed(child, prefix))
+        else:
+            key, value = child
+            clone.children.append((f"{prefix}{key}", value))
+    return clone
+
+
+_QS = TypeVar("_QS", bound="ScopedQuerySet[Any]")
+
+
+class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """Base QuerySet; subclasses override `scope_q`. The default shows nothing."""
+
+    def scope_q(self, scope: Scope, *, write: bool) -> Q:
+        return NOTHING
+
+    def visible_to(self, user: Any) -> Self:
+        scope = scope_for(user)
+        if scope.role is None:
+            return self.none()
+        return self.filter(self.scope_q(scope, write=False))
+
+    def writable_by(self, user: Any) -> Self:
+        scope = scope_for(user)
+        if scope.role is None:
+            return self.none()
+        return self.filter(self.scope_q(scope, write=True))
+
+
+def get_for(queryset: ScopedQuerySet, user: Any, public_id: UUID | str, *, write: bool = False) -> Any:
+    """One object by its public id: not visible → 404; visible but not writable → 403."""
+    try:
+        obj = queryset.visible_to(user).get(public_id=public_id)
+    except (queryset.model.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404(str(queryset.model._meta.verbose_name)) from exc
+    if write and not queryset.model.objects.writable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj

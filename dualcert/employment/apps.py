@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EmploymentConfig(AppConfig):
+    name = "dualcert.employment"
+    label = "employment"

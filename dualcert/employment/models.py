@@ -1,0 +1,106 @@
+"""Employment: referrals of certified workers to job demands, and the placements they end in."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dualcert.core.models import BaseModel
+from dualcert.core.scoping import EVERYTHING, NOTHING, Role, Scope, ScopedQuerySet
+
+
+class ReferralQuerySet(ScopedQuerySet):
+    demand_path = "demand__"
+
+    def scope_q(self, scope: Scope, *, write: bool) -> Q:
+        if scope.is_bureau:
+            return EVERYTHING
+        if scope.role == Role.COUNTY:
+            return Q(**{f"{self.demand_path}region_id": scope.region_id})
+        if scope.role == Role.EMPLOYER:
+            return Q(**{f"{self.demand_path}employer_id": scope.employer_id})
+        if scope.role == Role.WORKER:
+            return Q(worker_id=scope.worker_id)
+        return NOTHING
+
+
+class Referral(BaseModel):
+    class Status(models.TextChoices):
+        RECOMMENDED = "recommended", _("recommended")
+        APPLIED = "applied", _("applied")
+        INTERVIEWED = "interviewed", _("interviewed")
+        OFFERED = "offered", _("offered")
+        HIRED = "hired", _("hired")
+        DECLINED = "declined", _("declined by worker")
+        REJECTED = "rejected", _("rejected by employer")
+
+    TRANSITIONS = {
+        "recommended": {"applied", "declined", "rejected"},
+        "applied": {"interviewed", "declined", "rejected"},
+        "interviewed": {"offered", "declined", "rejected"},
+        "offered": {"hired", "declined"},
+        "hired": set(),
+        "declined": set(),
+        "rejected": set(),
+    }
+
+    demand = models.ForeignKey(
+        "demand.JobDemand", on_delete=models.PROTECT, related_name="referrals",
+        verbose_name=_("job demand"),
+    )
+    worker = models.ForeignKey(
+        "people.Worker", on_delete=models.PROTECT, related_name="referrals",
+        verbose_name=_("worker"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECOMMENDED
+    )
+    score = models.PositiveSmallIntegerField(_("match score"), default=0)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "worker"], name="referral_once_per_demand")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} → {self.demand}"
+
+
+class PlacementQuerySet(ReferralQuerySet):
+    demand_path = "referral__demand__"
+
+
+class Placement(BaseModel):
+    class Contract(models.TextChoices):
+        FIXED = "fixed", _("fixed-term contract")
+        OPEN = "open", _("open-ended contract")
+        SEASONAL = "seasonal", _("seasonal / task-based")
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="placement")
+    worker = models.ForeignKey("people.Worker", on_delete=models.PROTECT, related_name="placements")
+    employer = models.ForeignKey(
+        "demand.Employer", on_delete=models.PROTECT, related_name="placements"
+    )
+    start_date = models.DateField(_("start date"))
+    monthly_wage = models.PositiveIntegerField(_("monthly wage (yuan)"))
+    contract_type = models.CharField(
+        _("contract"), max_length=16, choices=Contract.choices, default=Contract.FIXED
+    )
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_wage__gte=1), name="placement_wage_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.employer}"
