@@ -70,7 +70,7 @@ def parse(raw: object, *, today: date | None = None) -> ParsedId:
         raise ValidationError(
             _("The birth date inside the ID number is not a real date."), code="id_birth_date"
         ) from exc
-    if born > (today or date.today()) or born.year < 1900:
+    if born > (today or date.today()):
         raise ValidationError(
             _("The birth date inside the ID number is impossible."), code="id_birth_date"
         )

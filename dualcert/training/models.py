@@ -239,6 +239,8 @@ class Enrollment(BaseModel):
         _("monthly wage before training (yuan)"), null=True, blank=True
     )
     attended_hours = models.PositiveIntegerField(_("attended hours"), default=0)
+    # Set when admitted; training person-times count admissions, including later drop-outs.
+    admitted_at = models.DateTimeField(_("admitted at"), null=True, blank=True)
 
     objects = EnrollmentQuerySet.as_manager()
 
