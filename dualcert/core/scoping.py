@@ -77,10 +77,10 @@ def scope_for(user: Any) -> Scope:
 
 
 def prefixed(q: Q, prefix: str) -> Q:
-    """Re-root a Q built for one model so it applies through a relation (`project__`)."""
+    """Re-root a Q of plain lookups so it applies through a relation (`project__`)."""
     if not prefix:
         return q
-    clone = Q(*[], _connector=q.connector, _negated=q.negated)
+    clone = Q(_connector=q.connector, _negated=q.negated)
     for child in q.children:
         if isinstance(child, Q):
             clone.children.append(prefixed(child, prefix))
@@ -88,6 +88,25 @@ def prefixed(q: Q, prefix: str) -> Q:
             key, value = child
             clone.children.append((f"{prefix}{key}", value))
     return clone
+
+
+def _plain_lookups(q: Q) -> bool:
+    return all(
+        _plain_lookups(c) if isinstance(c, Q) else isinstance(c, tuple) for c in q.children
+    )
+
+
+def scope_through(model: type[models.Model], scope: Scope, *, write: bool, path: str) -> Q:
+    """The scope of `model` applied through the relation `path` (e.g. "project__").
+
+    Plain lookups become joins; rules with subqueries (Exists) become `path__in` subqueries.
+    """
+    q = model.objects.all().scope_q(scope, write=write)  # type: ignore[attr-defined]
+    if not q.children:
+        return q
+    if _plain_lookups(q):
+        return prefixed(q, path)
+    return Q(**{f"{path.removesuffix('__')}__in": model.objects.filter(q).values("pk")})
 
 
 _QS = TypeVar("_QS", bound="ScopedQuerySet[Any]")
