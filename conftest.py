@@ -143,3 +143,22 @@ def desk_page(chromium: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in_page(live_server: Any) -> Any:
+    """`sign_in_page(page, user)`: give a Playwright page the session cookie of `user`."""
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in(page: Any, user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+              "url": live_server.url}]
+        )
+        return page
+
+    return sign_in

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dualcert.catalog.models import CertificateType, Region
 from dualcert.core.models import BaseModel
-from dualcert.core.scoping import EVERYTHING, NOTHING, Role, Scope, ScopedQuerySet, prefixed
-from dualcert.training.models import Enrollment, ProjectQuerySet, TrainingProject
+from dualcert.core.scoping import EVERYTHING, NOTHING, Role, Scope, ScopedQuerySet, scope_through
+from dualcert.training.models import Enrollment, TrainingProject
 
 
 class EvaluationBodyQuerySet(ScopedQuerySet):
@@ -48,7 +48,7 @@ class SittingQuerySet(ScopedQuerySet):
             return Q(evaluation_body_id=scope.evaluation_body_id)
         if write and scope.role not in (Role.BUREAU, Role.COUNTY):
             return NOTHING
-        return prefixed(ProjectQuerySet(TrainingProject).scope_q(scope, write=write), "project__")
+        return scope_through(TrainingProject, scope, write=write, path="project__")
 
 
 class Sitting(BaseModel):
@@ -57,7 +57,9 @@ class Sitting(BaseModel):
         SCORED = "scored", _("scored")
         CONFIRMED = "confirmed", _("confirmed")
 
-    TRANSITIONS = {"scheduled": {"scored"}, "scored": {"confirmed", "scheduled"}, "confirmed": set()}
+    TRANSITIONS = {
+        "scheduled": {"scored"}, "scored": {"confirmed", "scheduled"}, "confirmed": set(),
+    }
 
     project = models.OneToOneField(
         TrainingProject, on_delete=models.PROTECT, related_name="sitting",
@@ -95,7 +97,7 @@ class SittingChildQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope, *, write: bool) -> Q:
         if scope.role == Role.WORKER and not write:
             return Q(enrollment__worker_id=scope.worker_id)
-        return prefixed(SittingQuerySet(Sitting).scope_q(scope, write=write), self.sitting_path)
+        return scope_through(Sitting, scope, write=write, path=self.sitting_path)
 
 
 class Score(BaseModel):

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dualcert.catalog import views
 
 app_name = "catalog"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("pathways/", views.pathways, name="pathways"),
+    path("pathways/<uuid:public_id>/", views.pathway, name="pathway"),
+]

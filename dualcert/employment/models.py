@@ -15,7 +15,11 @@ class ReferralQuerySet(ScopedQuerySet):
         if scope.is_bureau:
             return EVERYTHING
         if scope.role == Role.COUNTY:
-            return Q(**{f"{self.demand_path}region_id": scope.region_id})
+            # A county officer follows the demands posted in the county and the county's own
+            # workers, wherever in the prefecture they were referred.
+            return Q(**{f"{self.demand_path}region_id": scope.region_id}) | Q(
+                worker__region_id=scope.region_id
+            )
         if scope.role == Role.EMPLOYER:
             return Q(**{f"{self.demand_path}employer_id": scope.employer_id})
         if scope.role == Role.WORKER:
@@ -56,6 +60,9 @@ class Referral(BaseModel):
     )
     score = models.PositiveSmallIntegerField(_("match score"), default=0)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    # Set when the worker applies (or accepts an invitation); from then on the employer sees
+    # the worker's name, also after a later rejection or decline.
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dualcert.employment import views
 
 app_name = "employment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("referrals/", views.referral_list, name="referrals"),
+    path("referrals/<uuid:public_id>/", views.referral_detail, name="referral"),
+    path("referrals/<uuid:public_id>/hire/", views.referral_hire, name="hire"),
+    path("referrals/<uuid:public_id>/<slug:verb>/", views.referral_move, name="move"),
+    path("demands/<uuid:demand_id>/candidates/", views.candidates, name="candidates"),
+    path("demands/<uuid:demand_id>/recommend/", views.recommend, name="recommend"),
+    path("demands/<uuid:demand_id>/apply/", views.apply, name="apply"),
+]

@@ -1,5 +1,69 @@
-"""JSON API of the insights stage (same services and selectors as the pages)."""
+"""JSON API of the insights stage (same selectors as the pages)."""
 
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from ninja import Router
+from ninja.errors import HttpError
+
+from dualcert.catalog.models import Region
+from dualcert.insights import selectors
+from dualcert.insights.schemas import (
+    CountyOut,
+    FiguresOut,
+    FunnelOut,
+    FunnelStepOut,
+    HeadlineOut,
+    TypeOut,
+)
+from dualcert.insights.selectors import Figures
 
 router = Router(tags=["insights"])
+
+
+def _figures_out(f: Figures) -> FiguresOut:
+    return FiguresOut(
+        person_times=f.person_times, completed=f.completed, dual_certified=f.dual_certified,
+        certificates=f.certificates, fees_saved=f.fees_saved, subsidy_spent=f.subsidy_spent,
+        certified=f.certified, placed=f.placed, employment_rate=f.employment_rate,
+        wage_before=f.wage_before, wage_after=f.wage_after,
+    )
+
+
+def _county(request: HttpRequest, county: UUID | None) -> Region | None:
+    if county is None:
+        return None
+    try:
+        return selectors.counties_for_filter(request.user).get(public_id=county)
+    except Region.DoesNotExist as exc:
+        raise Http404("county") from exc
+
+
+@router.get("/headline", response=HeadlineOut)
+def headline(request: HttpRequest, county: UUID | None = None) -> HeadlineOut:
+    """The headline figures of the user's scope (bureau, county and department officers)."""
+    try:
+        figures = selectors.headline_figures(request.user, county=_county(request, county))
+    except PermissionDenied as exc:
+        raise HttpError(403, "Forbidden") from exc
+    return HeadlineOut(
+        label=figures.label,
+        totals=_figures_out(figures.totals),
+        counties=[CountyOut(code=r.region.code, name=r.region.name,
+                            figures=_figures_out(r.figures)) for r in figures.counties],
+        by_type=[TypeOut(code=t.code, name=t.name, kind=t.kind, count=t.count)
+                 for t in figures.by_type],
+    )
+
+
+@router.get("/projects/{public_id}/funnel", response=FunnelOut)
+def funnel(request: HttpRequest, public_id: UUID) -> FunnelOut:
+    """A project's funnel, for whoever may see the project."""
+    project = selectors.funnel_project_get_for(request.user, public_id)
+    steps = selectors.project_funnel(project)
+    return FunnelOut(
+        project_id=str(project.public_id), project=project.name,
+        steps=[FunnelStepOut(key=s.key, label=s.label, count=s.count,
+                             share_of_previous=s.share_of_previous) for s in steps],
+    )

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dualcert.insights import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("projects/<uuid:public_id>/funnel/", views.funnel, name="funnel"),
+]

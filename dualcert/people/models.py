@@ -80,7 +80,9 @@ class Worker(BaseModel):
         _("agrees to be recommended to employers"), default=False
     )
     available_from = models.DateField(_("available from"), null=True, blank=True)
-    expected_wage = models.PositiveIntegerField(_("expected monthly wage (yuan)"), null=True, blank=True)
+    expected_wage = models.PositiveIntegerField(
+        _("expected monthly wage (yuan)"), null=True, blank=True
+    )
 
     objects = WorkerQuerySet.as_manager()
 

@@ -1,4 +1,4 @@
-"""Writes about people: register or update a worker, record consent."""
+"""Writes about people: register or update a worker, record consent, give accounts roles."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -12,7 +12,7 @@ from dualcert.catalog.models import Education, Region, TargetGroup
 from dualcert.core.audit import audit_record, snapshot
 from dualcert.core.scoping import Role, scope_for
 from dualcert.people import idnumber
-from dualcert.people.models import Worker
+from dualcert.people.models import Membership, Worker
 
 AUDITED_FIELDS = (
     "name", "id_number_masked", "birth_date", "gender", "phone", "region_id", "township_id",
@@ -108,10 +108,115 @@ def worker_set_consent(*, actor: Any, worker: Worker, consent: bool) -> Worker:
 
 
 def id_number_for(user: Any, worker: Worker) -> str:
-    """The full ID number for roles that need it (bureau, county officer, the worker), else masked."""
+    """The full ID number for roles that need it (bureau, county officer, the worker), or masked."""
     scope = scope_for(user)
     if scope.role in (Role.BUREAU, Role.COUNTY) or (
         scope.role == Role.WORKER and scope.worker_id == worker.pk
     ):
         return worker.id_number
     return worker.id_number_masked
+
+
+def _worker_snapshot(worker: Worker) -> dict[str, Any]:
+    return {
+        **snapshot(worker, AUDITED_FIELDS),
+        "target_groups": sorted(worker.target_groups.values_list("pk", flat=True)),
+    }
+
+
+def _correct_id_number(worker: Worker, id_number: str) -> None:
+    parsed = idnumber.parse(id_number)
+    digest = idnumber.lookup_hash(parsed.number)
+    if digest == worker.id_number_hash:
+        return
+    if Worker.objects.filter(id_number_hash=digest).exclude(pk=worker.pk).exists():
+        raise ValidationError(
+            _("Another worker is already registered with this ID number: check the number, "
+              "or open that worker's record instead."),
+            code="id_taken",
+        )
+    worker.set_id_number(parsed.number)
+    worker.birth_date = parsed.birth_date
+    worker.gender = parsed.gender
+
+
+@transaction.atomic
+def worker_update(
+    *, actor: Any, worker: Worker, name: str, region: Region, phone: str = "",
+    township: Region | None = None, village: str = "", education: int = Education.JUNIOR,
+    target_groups: Iterable[TargetGroup] | None = None, consent_recommend: bool | None = None,
+    expected_wage: int | None = None, available_from: date | None = None,
+    id_number: str | None = None,
+) -> Worker:
+    """Change a registered worker's record as an edit form shows it (empty values clear).
+
+    A given `id_number` corrects a mistyped one (refused if another worker already has it);
+    without it the number stays. Target groups, when given, replace the current ones. The
+    change is audited with the masked number only.
+    """
+    _check_actor_may_register(actor, region)
+    if not Worker.objects.writable_by(actor).filter(pk=worker.pk).exists():
+        raise PermissionDenied(_("You may not change this worker's record."))
+    stored = Worker.objects.select_for_update().get(pk=worker.pk)
+    before = _worker_snapshot(stored)
+    if id_number:
+        _correct_id_number(stored, id_number)
+    stored.name = " ".join(name.split())
+    if not stored.name:
+        raise ValidationError({"name": _("The worker's name is empty.")})
+    stored.phone = normalise_phone(phone)
+    stored.region, stored.township, stored.village = region, township, village
+    stored.education = education
+    if consent_recommend is not None:
+        stored.consent_recommend = consent_recommend
+    stored.expected_wage, stored.available_from = expected_wage, available_from
+    stored.full_clean(exclude=["id_number_hash", "id_number_encrypted"])
+    stored.save()
+    if target_groups is not None:
+        stored.target_groups.set(list(target_groups))
+    after = _worker_snapshot(stored)
+    if before != after:
+        audit_record(actor=actor, action="worker.update", obj=stored, before=before, after=after)
+    return stored
+
+
+MEMBERSHIP_FIELDS = (
+    "user_id", "role", "region_id", "department_id", "institution_id", "evaluation_body_id",
+    "employer_id", "worker_id",
+)
+
+
+def _check_bureau(actor: Any) -> None:
+    if not scope_for(actor).is_bureau:
+        raise PermissionDenied(_("Only the bureau admin may give accounts their roles."))
+
+
+@transaction.atomic
+def membership_save(*, actor: Any, membership: Membership, before: dict[str, Any]) -> Membership:
+    """Give an account its role and scope (or change them); audited.
+
+    `before` is the snapshot of the membership as stored before the edit ({} for a new one).
+    """
+    _check_bureau(actor)
+    created = membership.pk is None
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor, action="membership.create" if created else "membership.update",
+        obj=membership, before=before, after=membership_snapshot(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, actor: Any, membership: Membership) -> None:
+    """Take an account's role away; the last role is kept in the audit log."""
+    _check_bureau(actor)
+    audit_record(actor=actor, action="membership.delete", obj=membership,
+                 before=membership_snapshot(membership))
+    membership.delete()
+
+
+def membership_snapshot(membership: Membership | None) -> dict[str, Any]:
+    """The role and scope of a membership as audit values, or {} for none."""
+    return {} if membership is None else snapshot(membership, MEMBERSHIP_FIELDS)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualcert.catalog.models import Pathway, Region, RequirementItem
 from dualcert.core.models import BaseModel
-from dualcert.core.scoping import EVERYTHING, NOTHING, Role, Scope, ScopedQuerySet, prefixed
+from dualcert.core.scoping import EVERYTHING, NOTHING, Role, Scope, ScopedQuerySet, scope_through
 
 
 class InstitutionQuerySet(ScopedQuerySet):
@@ -62,8 +62,10 @@ class ProjectQuerySet(ScopedQuerySet):
         if scope.role == Role.EMPLOYER:
             from dualcert.demand.models import JobDemand
 
-            mine = JobDemand.objects.filter(projects=OuterRef("pk"), employer_id=scope.employer_id)
-            return Q(Exists(mine))
+            answered = JobDemand.objects.filter(
+                projects=OuterRef("pk"), employer_id=scope.employer_id
+            )
+            return Q(Exists(answered))
         if scope.role == Role.WORKER:
             mine = Enrollment.objects.filter(project=OuterRef("pk"), worker_id=scope.worker_id)
             return Q(status=TrainingProject.Status.ENROLLING) | Q(Exists(mine))
@@ -76,7 +78,7 @@ class ProjectChildQuerySet(ScopedQuerySet):
     project_path = "project__"
 
     def scope_q(self, scope: Scope, *, write: bool) -> Q:
-        return prefixed(ProjectQuerySet(TrainingProject).scope_q(scope, write=write), self.project_path)
+        return scope_through(TrainingProject, scope, write=write, path=self.project_path)
 
 
 class TrainingProject(BaseModel):
@@ -196,7 +198,9 @@ class Session(BaseModel):
         verbose_name_plural = _("sessions")
         ordering = ["project", "day", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(hours__gte=1, hours__lte=12), name="session_hours_sane")
+            models.CheckConstraint(
+                condition=Q(hours__gte=1, hours__lte=12), name="session_hours_sane"
+            )
         ]
 
     def __str__(self) -> str:
@@ -207,6 +211,9 @@ class EnrollmentQuerySet(ProjectChildQuerySet):
     def scope_q(self, scope: Scope, *, write: bool) -> Q:
         if scope.role == Role.WORKER and not write:
             return Q(worker_id=scope.worker_id)
+        if scope.role == Role.EMPLOYER and not write:
+            # An employer sees only the trainees who agreed to be recommended to employers.
+            return super().scope_q(scope, write=write) & Q(worker__consent_recommend=True)
         return super().scope_q(scope, write=write)
 
 
@@ -249,7 +256,9 @@ class Enrollment(BaseModel):
         verbose_name_plural = _("enrollments")
         ordering = ["project", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "worker"], name="enrollment_once_per_project")
+            models.UniqueConstraint(
+                fields=["project", "worker"], name="enrollment_once_per_project"
+            )
         ]
         indexes = [models.Index(fields=["worker", "status"])]
 

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from dualcert.people import idnumber
 
 
-@pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014", "652301199001010013"])
+@pytest.mark.parametrize(
+    "number", ["11010519491231002X", "440524188001010014", "652301199001010013"]
+)
 def test_standard_test_vectors_are_valid(number):
     assert idnumber.parse(number).number == number
 

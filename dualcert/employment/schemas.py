@@ -1,0 +1,66 @@
+"""Input and output schemas of the employment API."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from ninja import Schema
+
+
+class CandidateOut(Schema):
+    rank: int
+    worker_id: UUID
+    name: str | None
+    id_number_masked: str | None
+    county: str
+    score: int
+    qualified: bool
+    priority: bool
+    reasons: list[str]
+    missing: list[str]
+    certificates: list[str]
+    referral_id: UUID | None
+    referral_status: str | None
+
+
+class ReferralOut(Schema):
+    id: UUID
+    demand_id: UUID
+    demand_title: str
+    employer: str
+    worker_name: str | None
+    worker_county: str
+    status: str
+    score: int
+    reasons: list[str]
+    applied_at: datetime | None
+    moves: list[str]
+
+
+class ReferralPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ReferralOut]
+
+
+class RecommendIn(Schema):
+    worker_id: UUID
+
+
+class MoveIn(Schema):
+    reason: str = ""
+
+
+class HireIn(Schema):
+    start_date: date
+    monthly_wage: int
+    contract_type: str = "fixed"
+
+
+class PlacementOut(Schema):
+    id: UUID
+    referral_id: UUID
+    start_date: date
+    monthly_wage: int
+    contract_type: str
+    demand_status: str
