@@ -61,6 +61,16 @@ def worker_register(
         .filter(id_number_hash=idnumber.lookup_hash(parsed.number)).first()
     )
     created = worker is None
+    if worker is not None and not Worker.objects.writable_by(actor).filter(pk=worker.pk).exists():
+        # Someone outside the actor's scope already holds this number: use the record as it
+        # is (e.g. to enroll them) but never let another office rewrite their details.
+        if worker.name != name:
+            raise ValidationError(
+                _("This ID number is registered to a worker with a different name. Check the "
+                  "name and the number, or ask the worker's county office to correct it."),
+                code="id_name_mismatch",
+            )
+        return worker
     before = {} if worker is None else snapshot(worker, AUDITED_FIELDS)
     if worker is None:
         worker = Worker()

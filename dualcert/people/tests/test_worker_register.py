@@ -54,3 +54,22 @@ def test_register_refuses_bad_phone(world, phone):
     with pytest.raises(ValidationError, match="11 digits"):
         worker_register(actor=world.users["bureau"], name="甲", id_number=VALID,
                         region=world.county_a, phone=phone)
+
+
+def test_office_outside_scope_reuses_worker_without_rewriting_details(world):
+    county_b_worker = worker_register(actor=world.users["county_b"], name="乙", id_number=VALID,
+                                      region=world.county_b, phone="13900000001")
+    again = worker_register(actor=world.users["inst_1"], name="乙", id_number=VALID,
+                            region=world.county_a, phone="13900000002")
+    again.refresh_from_db()
+    assert again.pk == county_b_worker.pk
+    assert (again.region_id, again.phone) == (world.county_b.pk, "13900000001")
+
+
+def test_office_outside_scope_with_other_name_is_refused(world):
+    worker_register(actor=world.users["county_b"], name="乙", id_number=VALID,
+                    region=world.county_b)
+    with pytest.raises(ValidationError) as exc:
+        worker_register(actor=world.users["inst_1"], name="丙", id_number=VALID,
+                        region=world.county_a)
+    assert exc.value.code == "id_name_mismatch"
