@@ -162,3 +162,17 @@ def sign_in_page(live_server: Any) -> Any:
         return page
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_asks(settings: Any) -> Iterator[None]:
+    """Tests read messages as their English msgids, whatever the shipped default language.
+
+    Pages default to Chinese (settings.LANGUAGE_CODE); a test of that default sets it back
+    (dualcert/core/tests/test_i18n.py). Browsers still send their own Accept-Language.
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -54,8 +54,13 @@ def demand_offers(user: Any) -> QuerySet[JobDemand]:
 
 
 def demand_ids_applied(user: Any) -> set[int]:
-    """Ids of the demands the user (a worker) already has a referral for."""
-    return set(Referral.objects.visible_to(user).values_list("demand_id", flat=True))
+    """Ids of the demands the user (a worker) has already applied for.
+
+    A referral still at "recommended" is an invitation the worker has not answered: the
+    offer keeps its apply button (applying moves that referral on).
+    """
+    referrals = Referral.objects.visible_to(user).exclude(status=Referral.Status.RECOMMENDED)
+    return set(referrals.values_list("demand_id", flat=True))
 
 
 def demand_projects(user: Any, demand: JobDemand) -> QuerySet[TrainingProject]:

@@ -106,9 +106,18 @@ def open_demands_for(user: Any) -> QuerySet[JobDemand]:
             .select_related("employer", "occupation"))
 
 
-def pathway_for_occupation(occupation_id: int) -> Pathway | None:
-    """An active pathway whose skill certificate is for the occupation, if there is one."""
-    return pathway_choices().filter(skill_certificate__occupation_id=occupation_id).first()
+def pathway_for_demand(demand: JobDemand) -> Pathway | None:
+    """An active pathway for the demand's occupation, if there is one.
+
+    An occupation may have several (电工 五级 + 低压电工作业, 电工 四级 + 建筑电工): the one
+    yielding most of the certificates the demand requires comes first, then by code.
+    """
+    required = set(demand.required_certificates.values_list("pk", flat=True))
+    pathways = pathway_choices().filter(
+        skill_certificate__occupation_id=demand.occupation_id
+    ).order_by("code")
+    return max(pathways, key=lambda p: len({p.skill_certificate_id, p.permit_id} & required),
+               default=None)
 
 
 def requirement_items_of(project: TrainingProject) -> QuerySet[RequirementItem]:

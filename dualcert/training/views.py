@@ -72,7 +72,7 @@ def _create_initial(request: HttpRequest) -> dict[str, Any]:
     demand = selectors.open_demands_for(request.user).filter(public_id=demand_id).first()
     if demand is None:
         return {}
-    pathway = selectors.pathway_for_occupation(demand.occupation_id)
+    pathway = selectors.pathway_for_demand(demand)
     return {"demands": [demand], "pathway": pathway, "region": demand.region,
             "name": demand.title, "capacity": demand.headcount}
 

@@ -61,7 +61,7 @@ def choose_demo_employer(ctx: DemoContext) -> None:
     county = ctx.catalogue.county(CHANGJI).pk
     employers = [e for e in ctx.orgs["employers"] if e.region_id == county]
     ctx.orgs["employer"] = next(
-        (e for e in employers if getattr(e, "pathway_code", "") == "PW-ELEC"), employers[0])
+        (e for e in employers if ctx.trade(e) == "PW-ELEC"), employers[0])
 
 
 def create_accounts(ctx: DemoContext) -> None:

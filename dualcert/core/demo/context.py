@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
-
 from dualcert.catalog.models import (
     CertificateType,
     Department,
@@ -145,6 +142,11 @@ class DemoContext:
     users: dict[str, Any] = field(default_factory=dict)
     orgs: dict[str, Any] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)
+    trades: dict[int, str] = field(default_factory=dict)  # employer pk → pathway code
+
+    def trade(self, employer: Any) -> str:
+        """The pathway whose workers an employer hires (its trade)."""
+        return self.trades.get(employer.pk, "PW-ELEC")
 
     def rng(self, stage: str) -> random.Random:
         """An independent, reproducible random stream per stage."""
@@ -156,7 +158,3 @@ class DemoContext:
     def next_seq(self, key: str) -> int:
         self.sequences[key] = self.sequences.get(key, 0) + 1
         return self.sequences[key]
-
-
-def content_type(model: type[models.Model]) -> ContentType:
-    return ContentType.objects.get_for_model(model)

@@ -158,7 +158,7 @@ def open_demands(ctx: DemoContext) -> None:
     rng = ctx.rng("open-demands")
     wanted = []
     for employer in ctx.orgs["employers"]:
-        code = getattr(employer, "pathway_code", "PW-ELEC")
+        code = ctx.trade(employer)
         if code in ctx.catalogue.pathways:
             wanted.append((ctx.catalogue.pathways[code], employer,
                            ctx.today - timedelta(days=rng.randint(5, 40)),

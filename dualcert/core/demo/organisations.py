@@ -77,11 +77,12 @@ def create_employers(ctx: DemoContext, workers: int) -> None:
                 contact_name=names.person(rng.choice("MF")),
                 contact_phone=f"100{rng.randrange(10**8):08d}", created_at=at(EMPLOYERS_JOINED),
             )
-            employer.pathway_code = pathway  # type: ignore[attr-defined]
-            rows.append(employer)
-    _unique_credit_codes(rows, rng)
-    ctx.writer.create(rows)
-    ctx.orgs["employers"] = rows
+            rows.append((employer, pathway))
+    employers = [employer for employer, _ in rows]
+    _unique_credit_codes(employers, rng)
+    ctx.writer.create(employers)
+    ctx.trades = {employer.pk: pathway for employer, pathway in rows}
+    ctx.orgs["employers"] = employers
 
 
 def _unique_credit_codes(rows: list[Employer], rng: random.Random) -> None:

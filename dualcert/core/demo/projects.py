@@ -99,7 +99,7 @@ def insert_projects(ctx: DemoContext, specs: list[tuple[ProjectSpec, date, date]
 def employer_for(ctx: DemoContext, rng: random.Random, county_pk: int, pathway: str) -> Employer:
     """An employer of the county, preferably one in the pathway's trade."""
     employers = [e for e in ctx.orgs["employers"] if e.region_id == county_pk]
-    in_trade = [e for e in employers if getattr(e, "pathway_code", "") == pathway]
+    in_trade = [e for e in employers if ctx.trade(e) == pathway]
     return rng.choice(in_trade or employers)
 
 

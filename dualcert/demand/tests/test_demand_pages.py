@@ -76,6 +76,15 @@ def test_offer_already_applied_for_shows_no_second_apply_form(world, client_for)
     assert apply_url not in html and "You have applied" in html
 
 
+def test_offer_the_worker_was_only_recommended_for_keeps_its_apply_form(world, client_for):
+    Referral.objects.create(demand=world.demand_1, worker=world.worker_1, status="recommended")
+    client = client_for(world.users["worker_1"])
+    apply_url = reverse("employment:apply", kwargs={"demand_id": world.demand_1.public_id})
+    for page in (reverse("demand:demands"), detail_url(world.demand_1)):
+        html = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f'action="{apply_url}"' in html and "You have applied" not in html, page
+
+
 @pytest.mark.parametrize("role", ["county_b", "employer_2", "inst_2", "eval_1", "outsider"])
 def test_demand_detail_is_404_outside_scope(world, client_for, role):
     assert client_for(world.users[role]).get(detail_url(world.demand_1)).status_code == 404
