@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -11,17 +11,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from dualcert.assessment import selectors, services
 from dualcert.assessment.models import Sitting
-from dualcert.assessment.schemas import (
-    ErrorOut,
-    ResultOut,
-    ScoreOut,
-    ScoreSheetIn,
-    SittingOut,
-    refusal,
-)
+from dualcert.assessment.schemas import ResultOut, ScoreOut, ScoreSheetIn, SittingOut
+from dualcert.core.api_errors import REFUSALS
 
 router = Router(tags=["assessment"])
-REFUSALS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 @router.get("/sittings", response=list[SittingOut])
@@ -47,34 +40,25 @@ def record_score_sheet(request: HttpRequest, public_id: UUID, sheet: ScoreSheetI
         request.user, sitting, [row.enrollment for row in sheet.rows]
     )
     unknown = [str(r.enrollment) for r in sheet.rows if r.enrollment not in known]
-    try:
-        if unknown:
-            message = _("Not an enrollment of this sitting's project.")
-            raise ValidationError({key: [message] for key in unknown})
-        return services.scores_record_sheet(
-            actor=request.user, sitting=sitting,
-            rows=[services.ScoreRow(enrollment=known[r.enrollment], theory=r.theory,
-                                    practical=r.practical, absent=r.absent) for r in sheet.rows],
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return refusal(exc)
+    if unknown:
+        message = _("Not an enrollment of this sitting's project.")
+        raise ValidationError({key: [message] for key in unknown})
+    return services.scores_record_sheet(
+        actor=request.user, sitting=sitting,
+        rows=[services.ScoreRow(enrollment=known[r.enrollment], theory=r.theory,
+                                practical=r.practical, absent=r.absent) for r in sheet.rows],
+    )
 
 
 @router.post("/sittings/{public_id}/submit", response={200: list[ResultOut], **REFUSALS})
 def submit_sitting(request: HttpRequest, public_id: UUID) -> Any:
     """Submit the score sheet: the results are judged per certificate type."""
     sitting = selectors.sitting_get_for(request.user, public_id)
-    try:
-        return services.sitting_submit(actor=request.user, sitting=sitting)
-    except (ValidationError, PermissionDenied) as exc:
-        return refusal(exc)
+    return services.sitting_submit(actor=request.user, sitting=sitting)
 
 
 @router.post("/sittings/{public_id}/confirm", response={200: SittingOut, **REFUSALS})
 def confirm_sitting(request: HttpRequest, public_id: UUID) -> Any:
     """The permit's department (or the bureau admin) confirms the results."""
     sitting = selectors.sitting_get_for(request.user, public_id)
-    try:
-        return services.sitting_confirm(actor=request.user, sitting=sitting)
-    except (ValidationError, PermissionDenied) as exc:
-        return refusal(exc)
+    return services.sitting_confirm(actor=request.user, sitting=sitting)

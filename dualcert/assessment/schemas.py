@@ -1,25 +1,10 @@
-"""Input and output schemas of the assessment API, and how a refusal is answered."""
+"""Input and output schemas of the assessment API."""
 
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
-from ninja import Schema, Status
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
-def refusal(exc: ValidationError | PermissionDenied) -> Status[ErrorOut]:
-    """A refused service call: 400 with the messages, or 403."""
-    if isinstance(exc, PermissionDenied):
-        return Status(403, ErrorOut(detail=str(exc) or _("You may not do this.")))
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Status(400, ErrorOut(detail=" ".join(exc.messages), errors=errors))
+from ninja import Schema
 
 
 class SittingOut(Schema):

@@ -8,6 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from dualcert.catalog.models import CertificateType, Pathway
 from dualcert.catalog.selectors import pathway_get_for, pathway_visible_to
+from dualcert.core.api_errors import REFUSALS
 
 router = Router(tags=["catalog"])
 
@@ -72,7 +73,8 @@ def pathways(request: HttpRequest) -> list[Pathway]:
     return pathway_visible_to(request.user)  # type: ignore[return-value]
 
 
-@router.get("/pathways/{public_id}", response=PathwayOut, url_name="catalog_pathway")
+@router.get("/pathways/{public_id}", response={200: PathwayOut, **REFUSALS},
+            url_name="catalog_pathway")
 def pathway(request: HttpRequest, public_id: UUID) -> Pathway:
     """One pathway (404 when unknown)."""
     return pathway_get_for(request.user, public_id)

@@ -3,20 +3,17 @@
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Router, Status
+from django.http import Http404, HttpRequest
+from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from dualcert.assessment.schemas import ErrorOut, refusal
 from dualcert.assessment.selectors import sitting_get_for
+from dualcert.core.api_errors import REFUSALS
 from dualcert.credentials import selectors, services
 from dualcert.credentials.models import Certificate
 from dualcert.credentials.schemas import CertificateOut, IssueSummaryOut, LookupIn, RevokeIn
 
 router = Router(tags=["credentials"])
-REFUSALS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 @router.get("/certificates", response=list[CertificateOut])
@@ -31,13 +28,12 @@ def list_certificates(request: HttpRequest, certificate_type: str = "", status: 
     return queryset
 
 
-@router.post("/lookup", response={200: CertificateOut, 404: ErrorOut})
-def lookup_certificate(request: HttpRequest, query: LookupIn) -> Any:
-    """Verify a certificate: the number and the holder's name must both match."""
+@router.post("/lookup", response={200: CertificateOut, **REFUSALS})
+def lookup_certificate(request: HttpRequest, query: LookupIn) -> Certificate:
+    """Verify a certificate: the number and the holder's name must both match (else 404)."""
     certificate = selectors.certificate_lookup(number=query.number, holder_name=query.holder_name)
     if certificate is None:
-        detail = _("No certificate with this number and holder's name.")
-        return Status(404, ErrorOut(detail=detail))
+        raise Http404
     return certificate
 
 
@@ -45,19 +41,12 @@ def lookup_certificate(request: HttpRequest, query: LookupIn) -> Any:
 def issue_certificates(request: HttpRequest, public_id: UUID) -> Any:
     """Issue the certificates a confirmed sitting earned (running it again issues nothing new)."""
     sitting = sitting_get_for(request.user, public_id)
-    try:
-        return services.certificates_issue(actor=request.user, sitting=sitting)
-    except (ValidationError, PermissionDenied) as exc:
-        return refusal(exc)
+    return services.certificates_issue(actor=request.user, sitting=sitting)
 
 
 @router.post("/certificates/{public_id}/revoke", response={200: CertificateOut, **REFUSALS})
 def revoke_certificate(request: HttpRequest, public_id: UUID, body: RevokeIn) -> Any:
     """Revoke a certificate with a reason (bureau admin or the certificate's department)."""
-    try:
-        certificate = selectors.certificate_get_for(request.user, public_id, write=True)
-        return services.certificate_revoke(
-            actor=request.user, certificate=certificate, reason=body.reason
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return refusal(exc)
+    certificate = selectors.certificate_get_for(request.user, public_id, write=True)
+    return services.certificate_revoke(actor=request.user, certificate=certificate,
+                                       reason=body.reason)

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -15,15 +15,12 @@ from dualcert.catalog.selectors import (
     county_visible_to,
     occupation_visible_to,
 )
+from dualcert.core.api_errors import REFUSALS
 from dualcert.demand import selectors
 from dualcert.demand.models import JobDemand
 from dualcert.demand.services import demand_close, demand_create
 
 router = Router(tags=["demand"])
-
-
-class Refusal(Schema):
-    messages: list[str]
 
 
 class DemandOut(Schema):
@@ -89,12 +86,6 @@ class CloseIn(Schema):
     reason: str = ""
 
 
-def _refusal(exc: ValidationError | PermissionDenied) -> dict[str, list[str]]:
-    if isinstance(exc, ValidationError):
-        return {"messages": exc.messages}
-    return {"messages": [str(exc) or _("Your role may not do this.")]}
-
-
 def _create_arguments(request: HttpRequest, payload: DemandIn) -> dict[str, Any]:
     user = request.user
     employer = None
@@ -122,34 +113,23 @@ def demands(request: HttpRequest, status: str = "") -> Any:
     return selectors.demand_filter(selectors.demand_visible_to(request.user), status=status)
 
 
-@router.post("/demands", response={201: DemandOut, 400: Refusal, 403: Refusal},
-             url_name="demand_create")
+@router.post("/demands", response={201: DemandOut, **REFUSALS}, url_name="demand_create")
 def demand_create_endpoint(request: HttpRequest, payload: DemandIn) -> Any:
     """Post a job demand (an employer for itself; the bureau or a county officer for one)."""
-    try:
-        demand = demand_create(actor=request.user, **_create_arguments(request, payload))
-    except ValidationError as exc:
-        return Status(400, _refusal(exc))
-    except PermissionDenied as exc:
-        return Status(403, _refusal(exc))
+    demand = demand_create(actor=request.user, **_create_arguments(request, payload))
     return Status(201, selectors.demand_visible_to(request.user).get(pk=demand.pk))
 
 
-@router.get("/demands/{public_id}", response=DemandOut, url_name="demand_demand")
+@router.get("/demands/{public_id}", response={200: DemandOut, **REFUSALS},
+            url_name="demand_demand")
 def demand(request: HttpRequest, public_id: UUID) -> JobDemand:
     """One job demand (404 when not visible)."""
     return selectors.demand_get_for(request.user, public_id)
 
 
-@router.post("/demands/{public_id}/close", response={200: DemandOut, 400: Refusal, 403: Refusal},
+@router.post("/demands/{public_id}/close", response={200: DemandOut, **REFUSALS},
              url_name="demand_close")
-def demand_close_endpoint(request: HttpRequest, public_id: UUID, payload: CloseIn) -> Any:
+def demand_close_endpoint(request: HttpRequest, public_id: UUID, payload: CloseIn) -> JobDemand:
     """Close an open or filled job demand."""
-    try:
-        obj = selectors.demand_get_for(request.user, public_id, write=True)
-        closed = demand_close(actor=request.user, demand=obj, reason=payload.reason)
-    except ValidationError as exc:
-        return Status(400, _refusal(exc))
-    except PermissionDenied as exc:
-        return Status(403, _refusal(exc))
-    return Status(200, closed)
+    obj = selectors.demand_get_for(request.user, public_id, write=True)
+    return demand_close(actor=request.user, demand=obj, reason=payload.reason)

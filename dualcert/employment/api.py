@@ -1,17 +1,15 @@
 """JSON API of the employment stage (same services and selectors as the pages)."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.errors import HttpError
 
+from dualcert.core.api_errors import REFUSALS
 from dualcert.employment import selectors, services
 from dualcert.employment.matching import candidates_for_demand
 from dualcert.employment.models import Referral
@@ -28,17 +26,6 @@ from dualcert.employment.schemas import (
 router = Router(tags=["employment"])
 
 
-@contextmanager
-def refusals() -> Iterator[None]:
-    """A service's refusal as an HTTP error: ValidationError → 400, PermissionDenied → 403."""
-    try:
-        yield
-    except ValidationError as exc:
-        raise HttpError(400, " ".join(exc.messages)) from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Forbidden") from exc
-
-
 def _referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
     shown = selectors.worker_shown_to(request.user, referral)
     return ReferralOut(
@@ -51,11 +38,10 @@ def _referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
     )
 
 
-@router.get("/demands/{demand_id}/candidates", response=list[CandidateOut])
+@router.get("/demands/{demand_id}/candidates", response={200: list[CandidateOut], **REFUSALS})
 def demand_candidates(request: HttpRequest, demand_id: UUID) -> list[CandidateOut]:
     """The ranked candidates of a demand (officers in scope and the demand's employer)."""
-    with refusals():
-        demand = selectors.demand_for_candidates(request.user, demand_id)
+    demand = selectors.demand_for_candidates(request.user, demand_id)
     ranked = candidates_for_demand(demand=demand, today=timezone.localdate())
     existing = selectors.referrals_by_worker(demand, [c.worker.pk for c in ranked])
     rows = []
@@ -74,33 +60,30 @@ def demand_candidates(request: HttpRequest, demand_id: UUID) -> list[CandidateOu
     return rows
 
 
-@router.post("/demands/{demand_id}/referrals", response={201: ReferralOut})
+@router.post("/demands/{demand_id}/referrals", response={201: ReferralOut, **REFUSALS})
 def demand_recommend(
     request: HttpRequest, demand_id: UUID, payload: RecommendIn
 ) -> Status[ReferralOut]:
     """Recommend (officer) or invite (employer) a candidate."""
-    with refusals():
-        demand = selectors.demand_for_candidates(request.user, demand_id)
-        worker = selectors.worker_for_referral(request.user, demand, payload.worker_id)
-        referral = services.referral_recommend(actor=request.user, demand=demand, worker=worker)
+    demand = selectors.demand_for_candidates(request.user, demand_id)
+    worker = selectors.worker_for_referral(request.user, demand, payload.worker_id)
+    referral = services.referral_recommend(actor=request.user, demand=demand, worker=worker)
     out = _referral_out(request, selectors.referral_get_for(request.user, referral.public_id))
     return Status(201, out)
 
 
-@router.post("/demands/{demand_id}/apply", response=ReferralOut)
+@router.post("/demands/{demand_id}/apply", response={200: ReferralOut, **REFUSALS})
 def demand_apply(request: HttpRequest, demand_id: UUID) -> ReferralOut:
     """A signed-in worker applies for an open demand."""
-    with refusals():
-        demand = selectors.demand_to_apply(request.user, demand_id)
-        referral = services.referral_apply_self(actor=request.user, demand=demand)
+    demand = selectors.demand_to_apply(request.user, demand_id)
+    referral = services.referral_apply_self(actor=request.user, demand=demand)
     return _referral_out(request, selectors.referral_get_for(request.user, referral.public_id))
 
 
-@router.get("/referrals", response=ReferralPage)
+@router.get("/referrals", response={200: ReferralPage, **REFUSALS})
 def referral_list(request: HttpRequest, status: str = "", page: int = 1) -> ReferralPage:
     """Referrals in the user's scope, 50 a page, most recently changed first."""
-    with refusals():
-        qs = selectors.referral_list_for(request.user, status=status)
+    qs = selectors.referral_list_for(request.user, status=status)
     current = Paginator(qs, 50).get_page(page)
     return ReferralPage(
         count=current.paginator.count, page=current.number, pages=current.paginator.num_pages,
@@ -108,7 +91,7 @@ def referral_list(request: HttpRequest, status: str = "", page: int = 1) -> Refe
     )
 
 
-@router.get("/referrals/{public_id}", response=ReferralOut)
+@router.get("/referrals/{public_id}", response={200: ReferralOut, **REFUSALS})
 def referral_detail(request: HttpRequest, public_id: UUID) -> ReferralOut:
     """One referral in scope."""
     return _referral_out(request, selectors.referral_get_for(request.user, public_id))
@@ -117,50 +100,47 @@ def referral_detail(request: HttpRequest, public_id: UUID) -> ReferralOut:
 def _move(request: HttpRequest, public_id: UUID, service: Callable[..., Any],
           payload: MoveIn) -> ReferralOut:
     referral = selectors.referral_get_for(request.user, public_id)
-    with refusals():
-        service(actor=request.user, referral=referral, reason=payload.reason)
+    service(actor=request.user, referral=referral, reason=payload.reason)
     return _referral_out(request, referral)
 
 
-@router.post("/referrals/{public_id}/apply", response=ReferralOut)
+@router.post("/referrals/{public_id}/apply", response={200: ReferralOut, **REFUSALS})
 def referral_apply(request: HttpRequest, public_id: UUID, payload: MoveIn) -> ReferralOut:
     """The worker (or an officer on their behalf) applies: recommended → applied."""
     return _move(request, public_id, services.referral_apply, payload)
 
 
-@router.post("/referrals/{public_id}/interview", response=ReferralOut)
+@router.post("/referrals/{public_id}/interview", response={200: ReferralOut, **REFUSALS})
 def referral_interview(request: HttpRequest, public_id: UUID, payload: MoveIn) -> ReferralOut:
     """The employer records the interview: applied → interviewed."""
     return _move(request, public_id, services.referral_interview, payload)
 
 
-@router.post("/referrals/{public_id}/offer", response=ReferralOut)
+@router.post("/referrals/{public_id}/offer", response={200: ReferralOut, **REFUSALS})
 def referral_offer(request: HttpRequest, public_id: UUID, payload: MoveIn) -> ReferralOut:
     """The employer offers the job: interviewed → offered."""
     return _move(request, public_id, services.referral_offer, payload)
 
 
-@router.post("/referrals/{public_id}/reject", response=ReferralOut)
+@router.post("/referrals/{public_id}/reject", response={200: ReferralOut, **REFUSALS})
 def referral_reject(request: HttpRequest, public_id: UUID, payload: MoveIn) -> ReferralOut:
     """The employer turns the worker down."""
     return _move(request, public_id, services.referral_reject, payload)
 
 
-@router.post("/referrals/{public_id}/decline", response=ReferralOut)
+@router.post("/referrals/{public_id}/decline", response={200: ReferralOut, **REFUSALS})
 def referral_decline(request: HttpRequest, public_id: UUID, payload: MoveIn) -> ReferralOut:
     """The worker (or an officer on their word) declines."""
     return _move(request, public_id, services.referral_decline, payload)
 
 
-@router.post("/referrals/{public_id}/hire", response={201: PlacementOut})
+@router.post("/referrals/{public_id}/hire", response={201: PlacementOut, **REFUSALS})
 def referral_hire(
     request: HttpRequest, public_id: UUID, payload: HireIn
 ) -> Status[PlacementOut]:
     """The employer hires: offered → hired, a placement; fills the demand at its headcount."""
     referral = selectors.referral_get_for(request.user, public_id)
-    with refusals():
-        placement = services.referral_hire(actor=request.user, referral=referral,
-                                           **payload.dict())
+    placement = services.referral_hire(actor=request.user, referral=referral, **payload.dict())
     return Status(201, PlacementOut(
         id=placement.public_id, referral_id=referral.public_id, start_date=placement.start_date,
         monthly_wage=placement.monthly_wage, contract_type=placement.contract_type,

@@ -2,12 +2,11 @@
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.errors import HttpError
 
 from dualcert.catalog.models import Region
+from dualcert.core.api_errors import REFUSALS
 from dualcert.insights import selectors
 from dualcert.insights.schemas import (
     CountyOut,
@@ -40,13 +39,10 @@ def _county(request: HttpRequest, county: UUID | None) -> Region | None:
         raise Http404("county") from exc
 
 
-@router.get("/headline", response=HeadlineOut)
+@router.get("/headline", response={200: HeadlineOut, **REFUSALS})
 def headline(request: HttpRequest, county: UUID | None = None) -> HeadlineOut:
     """The headline figures of the user's scope (bureau, county and department officers)."""
-    try:
-        figures = selectors.headline_figures(request.user, county=_county(request, county))
-    except PermissionDenied as exc:
-        raise HttpError(403, "Forbidden") from exc
+    figures = selectors.headline_figures(request.user, county=_county(request, county))
     return HeadlineOut(
         label=figures.label,
         totals=_figures_out(figures.totals),
@@ -57,7 +53,7 @@ def headline(request: HttpRequest, county: UUID | None = None) -> HeadlineOut:
     )
 
 
-@router.get("/projects/{public_id}/funnel", response=FunnelOut)
+@router.get("/projects/{public_id}/funnel", response={200: FunnelOut, **REFUSALS})
 def funnel(request: HttpRequest, public_id: UUID) -> FunnelOut:
     """A project's funnel, for whoever may see the project."""
     project = selectors.funnel_project_get_for(request.user, public_id)

@@ -8,22 +8,19 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from dualcert.catalog.selectors import county_visible_to, target_group_visible_to
+from dualcert.core.api_errors import REFUSALS
 from dualcert.people import selectors
 from dualcert.people.models import Worker
 from dualcert.people.services import worker_register
 
 router = Router(tags=["people"])
-
-
-class Refusal(Schema):
-    messages: list[str]
 
 
 class WorkerOut(Schema):
@@ -70,12 +67,6 @@ class IdNumberIn(Schema):
     id_number: str
 
 
-def _refusal(exc: ValidationError | PermissionDenied) -> dict[str, list[str]]:
-    if isinstance(exc, ValidationError):
-        return {"messages": exc.messages}
-    return {"messages": [str(exc) or _("Your role may not do this.")]}
-
-
 @router.get("/workers", response=list[WorkerOut], url_name="people_workers")
 @paginate(PageNumberPagination, page_size=50)
 def workers(request: HttpRequest, q: str = "") -> Any:
@@ -83,15 +74,11 @@ def workers(request: HttpRequest, q: str = "") -> Any:
     return selectors.worker_search(selectors.worker_visible_to(request.user), name=q)
 
 
-@router.post("/workers/lookup", response={200: list[WorkerOut], 400: Refusal},
+@router.post("/workers/lookup", response={200: list[WorkerOut], **REFUSALS},
              url_name="people_worker_lookup")
-def worker_lookup(request: HttpRequest, payload: IdNumberIn) -> Any:
+def worker_lookup(request: HttpRequest, payload: IdNumberIn) -> list[Worker]:
     """The visible worker with this ID number (posted, so it never lands in a URL or log)."""
-    try:
-        found = selectors.worker_find_by_id_number(request.user, payload.id_number)
-        return Status(200, list(found))
-    except ValidationError as exc:
-        return Status(400, _refusal(exc))
+    return list(selectors.worker_find_by_id_number(request.user, payload.id_number))
 
 
 def _register_arguments(request: HttpRequest, payload: WorkerIn) -> dict[str, Any]:
@@ -107,20 +94,15 @@ def _register_arguments(request: HttpRequest, payload: WorkerIn) -> dict[str, An
     return {**data, "region": region, "target_groups": groups}
 
 
-@router.post("/workers", response={201: WorkerOut, 400: Refusal, 403: Refusal},
-             url_name="people_worker_create")
+@router.post("/workers", response={201: WorkerOut, **REFUSALS}, url_name="people_worker_create")
 def worker_create(request: HttpRequest, payload: WorkerIn) -> Any:
     """Register a worker, or update the one with the same ID number (worker_register)."""
-    try:
-        worker = worker_register(actor=request.user, **_register_arguments(request, payload))
-    except ValidationError as exc:
-        return Status(400, _refusal(exc))
-    except PermissionDenied as exc:
-        return Status(403, _refusal(exc))
+    worker = worker_register(actor=request.user, **_register_arguments(request, payload))
     return Status(201, worker)
 
 
-@router.get("/workers/{public_id}", response=WorkerOut, url_name="people_worker")
+@router.get("/workers/{public_id}", response={200: WorkerOut, **REFUSALS},
+            url_name="people_worker")
 def worker(request: HttpRequest, public_id: UUID) -> Worker:
     """One worker with the masked ID number (404 when not visible)."""
     return selectors.worker_get_for(request.user, public_id)

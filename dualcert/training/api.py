@@ -1,18 +1,17 @@
 """JSON API of the training stage (same services and selectors as the pages)."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router
 from ninja.pagination import paginate
 
 from dualcert.catalog.models import RequirementItem
+from dualcert.core.api_errors import REFUSALS
 from dualcert.demand.models import JobDemand
 from dualcert.training import selectors, services
 from dualcert.training.schemas import (
@@ -23,7 +22,6 @@ from dualcert.training.schemas import (
     CoverageOut,
     DropIn,
     EnrollmentOut,
-    ErrorOut,
     ModuleIn,
     ModuleOut,
     ProjectDetailOut,
@@ -35,22 +33,6 @@ from dualcert.training.schemas import (
 )
 
 router = Router(tags=["training"])
-REFUSALS = {400: ErrorOut, 403: ErrorOut}
-
-
-def refusals(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A refused service call becomes 400 (with every message) or 403, not a server error."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except ValidationError as exc:
-            return Status(400, {"detail": exc.messages})
-        except PermissionDenied as exc:
-            return Status(403, {"detail": [str(exc) or _("Not allowed.")]})
-
-    return wrapper
 
 
 def _one(queryset: QuerySet[Any], public_id: UUID | None, what: str) -> Any:
@@ -73,7 +55,7 @@ def project_list(request: HttpRequest, status: str | None = None) -> QuerySet[An
     return selectors.project_list(request.user, status=status)
 
 
-@router.get("/projects/{public_id}", response=ProjectDetailOut)
+@router.get("/projects/{public_id}", response={200: ProjectDetailOut, **REFUSALS})
 def project_detail(request: HttpRequest, public_id: UUID) -> ProjectDetailOut:
     """One project with the coverage of every requirement item and the moves allowed now."""
     project = selectors.project_get_for(request.user, public_id)
@@ -94,7 +76,6 @@ def project_detail(request: HttpRequest, public_id: UUID) -> ProjectDetailOut:
 
 
 @router.post("/projects", response={200: ProjectOut, **REFUSALS})
-@refusals
 def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
     """Create a draft project (bureau admin, or a county officer in their county)."""
     user = request.user
@@ -108,7 +89,6 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
 
 
 @router.post("/projects/{public_id}/moves/{name}", response={200: ProjectOut, **REFUSALS})
-@refusals
 def project_move(request: HttpRequest, public_id: UUID, name: str) -> Any:
     """approve, return_to_draft, open_enrollment, start_training, finish_training or close."""
     project = selectors.project_get_for(request.user, public_id, write=True)
@@ -116,7 +96,6 @@ def project_move(request: HttpRequest, public_id: UUID, name: str) -> Any:
 
 
 @router.post("/projects/{public_id}/modules", response={200: ModuleOut, **REFUSALS})
-@refusals
 def module_add(request: HttpRequest, public_id: UUID, payload: ModuleIn) -> Any:
     """Add a module to a draft project's curriculum."""
     project = selectors.project_get_for(request.user, public_id, write=True)
@@ -127,7 +106,6 @@ def module_add(request: HttpRequest, public_id: UUID, payload: ModuleIn) -> Any:
 
 
 @router.post("/projects/{public_id}/sessions", response={200: SessionOut, **REFUSALS})
-@refusals
 def session_add(request: HttpRequest, public_id: UUID, payload: SessionIn) -> Any:
     """Schedule a session of the project."""
     project = selectors.project_get_for(request.user, public_id, write=True)
@@ -136,7 +114,8 @@ def session_add(request: HttpRequest, public_id: UUID, payload: SessionIn) -> An
     return services.session_add(actor=request.user, project=project, **data)
 
 
-@router.get("/projects/{public_id}/enrollments", response=list[EnrollmentOut])
+@router.get("/projects/{public_id}/enrollments",
+            response={200: list[EnrollmentOut], **REFUSALS})
 def enrollment_list(request: HttpRequest, public_id: UUID) -> QuerySet[Any]:
     """The project's enrollments the user may see (a worker sees their own)."""
     project = selectors.project_get_for(request.user, public_id)
@@ -144,7 +123,6 @@ def enrollment_list(request: HttpRequest, public_id: UUID) -> QuerySet[Any]:
 
 
 @router.post("/projects/{public_id}/enrollments", response={200: EnrollmentOut, **REFUSALS})
-@refusals
 def enrollment_apply(request: HttpRequest, public_id: UUID, payload: ApplyIn) -> Any:
     """File an application for a worker (registered or updated from the ID number)."""
     project = selectors.project_get_for(request.user, public_id, write=True)
@@ -154,7 +132,6 @@ def enrollment_apply(request: HttpRequest, public_id: UUID, payload: ApplyIn) ->
 
 
 @router.post("/projects/{public_id}/apply-self", response={200: EnrollmentOut, **REFUSALS})
-@refusals
 def enrollment_apply_self(request: HttpRequest, public_id: UUID, payload: SelfApplyIn) -> Any:
     """The signed-in worker applies with their own record."""
     project = selectors.project_get_for(request.user, public_id)
@@ -163,7 +140,6 @@ def enrollment_apply_self(request: HttpRequest, public_id: UUID, payload: SelfAp
 
 
 @router.post("/projects/{public_id}/admit-all", response={200: AdmitAllOut, **REFUSALS})
-@refusals
 def enrollment_admit_all(request: HttpRequest, public_id: UUID) -> Any:
     """Admit every eligible applicant while places last; the others come back with reasons."""
     project = selectors.project_get_for(request.user, public_id, write=True)
@@ -175,7 +151,6 @@ def enrollment_admit_all(request: HttpRequest, public_id: UUID) -> Any:
 
 
 @router.post("/enrollments/{public_id}/admit", response={200: EnrollmentOut, **REFUSALS})
-@refusals
 def enrollment_admit(request: HttpRequest, public_id: UUID) -> Any:
     """Admit one applicant."""
     enrollment = selectors.enrollment_get_for(request.user, public_id, write=True)
@@ -183,7 +158,6 @@ def enrollment_admit(request: HttpRequest, public_id: UUID) -> Any:
 
 
 @router.post("/enrollments/{public_id}/drop", response={200: EnrollmentOut, **REFUSALS})
-@refusals
 def enrollment_drop(request: HttpRequest, public_id: UUID, payload: DropIn) -> Any:
     """Drop an applicant or an enrolled worker, with a reason."""
     enrollment = selectors.enrollment_get_for(request.user, public_id, write=True)
@@ -192,7 +166,6 @@ def enrollment_drop(request: HttpRequest, public_id: UUID, payload: DropIn) -> A
 
 
 @router.post("/sessions/{public_id}/attendance", response={200: AttendanceOut, **REFUSALS})
-@refusals
 def attendance_record(request: HttpRequest, public_id: UUID, payload: AttendanceIn) -> Any:
     """Record who attended a session, by the enrollments' public ids."""
     session = selectors.session_get_for(request.user, public_id, write=True)

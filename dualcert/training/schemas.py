@@ -9,10 +9,6 @@ from dualcert.catalog.models import Education
 from dualcert.training.models import Enrollment, TrainingProject
 
 
-class ErrorOut(Schema):
-    detail: list[str]
-
-
 class ProjectFields(Schema):
     public_id: UUID
     code: str

@@ -41,12 +41,12 @@ def test_api_score_sheet_errors_are_keyed_by_enrollment_and_nothing_is_saved(wor
     response = _post(client_for(world.users["eval_1"]),
                      f"/api/assessment/sittings/{sitting.public_id}/scores", {"rows": rows})
     assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"00000000-0000-0000-0000-000000000000"}
+    assert set(response.json()["fields"]) == {"00000000-0000-0000-0000-000000000000"}
     assert not Score.objects.exists()
     rows.pop()
     response = _post(client_for(world.users["eval_1"]),
                      f"/api/assessment/sittings/{sitting.public_id}/scores", {"rows": rows})
-    assert response.status_code == 400 and set(response.json()["errors"]) == {str(b.public_id)}
+    assert response.status_code == 400 and set(response.json()["fields"]) == {str(b.public_id)}
     assert not Score.objects.exists()
 
 
@@ -55,7 +55,7 @@ def test_api_submit_with_missing_sheets_is_400(world, client_for):
     enroll(sitting.project, 1)
     response = _post(client_for(world.users["eval_1"]),
                      f"/api/assessment/sittings/{sitting.public_id}/submit")
-    assert response.status_code == 400 and "missing" in response.json()["detail"]
+    assert response.status_code == 400 and "missing" in response.json()["detail"][0]
 
 
 @pytest.mark.parametrize(("who", "status"), [("dept_1", 200), ("dept_2", 404), ("county_a", 403)])

@@ -58,7 +58,7 @@ def test_api_revoke_requires_reason_and_the_right_department(world, client_for):
     cert = certificate(certificate_type=world.pathway_1.permit, worker=world.worker_1)
     url = f"/api/credentials/certificates/{cert.public_id}/revoke"
     no_reason = _post(client_for(world.users["dept_1"]), url, {"reason": " "})
-    assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
     assert _post(client_for(world.users["dept_2"]), url, {"reason": "x"}).status_code == 404
     assert _post(client_for(world.users["county_a"]), url, {"reason": "x"}).status_code == 403
     done = _post(client_for(world.users["dept_1"]), url, {"reason": "吊销"})

@@ -39,13 +39,13 @@ def test_api_refuses_an_upside_down_wage_range_with_400(world, client_for):
     response = post(client_for(world.users["employer_1"]), "/api/demand/demands",
                     payload(world, wage_min=9000, wage_max=1000))
     assert response.status_code == 400
-    assert any("below the lowest" in m for m in response.json()["messages"])
+    assert any("below the lowest" in m for m in response.json()["detail"])
 
 
 def test_api_refuses_unknown_certificate_codes_with_400(world, client_for):
     response = post(client_for(world.users["employer_1"]), "/api/demand/demands",
                     payload(world, required_certificates=["no-such-code"]))
-    assert response.status_code == 400 and "no-such-code" in response.json()["messages"][0]
+    assert response.status_code == 400 and "no-such-code" in response.json()["detail"][0]
 
 
 def test_api_refuses_posting_for_an_employer_the_caller_cannot_see(world, client_for):

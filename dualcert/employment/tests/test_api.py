@@ -33,7 +33,7 @@ def test_recommend_endpoint_creates_a_referral_and_refuses_a_duplicate(client_fo
     first = client.post(url, payload, content_type="application/json")
     assert first.status_code == 201 and first.json()["status"] == "recommended"
     again = client.post(url, payload, content_type="application/json")
-    assert again.status_code == 400 and "already referred" in again.json()["detail"]
+    assert again.status_code == 400 and "already referred" in again.json()["detail"][0]
 
 
 def test_referral_list_endpoint_is_scoped(client_for, world):

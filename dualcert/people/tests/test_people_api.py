@@ -35,7 +35,7 @@ def test_api_refuses_a_bad_id_number_with_400_and_the_message(world, client_for)
     response = post(client_for(world.users["bureau"]), "/api/people/workers",
                     {"name": "钱七", "id_number": NEW_ID[:17] + "1", "region_code": "652301"})
     assert response.status_code == 400
-    assert "check digit" in response.json()["messages"][0]
+    assert "check digit" in response.json()["detail"][0]
 
 
 def test_api_refuses_registration_by_an_employer_with_403(world, client_for):
