@@ -23,7 +23,9 @@ demo: setup
 	$(BIN)/dualcert runserver 127.0.0.1:8000
 
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/ruff check .
+	$(BIN)/mypy dualcert
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

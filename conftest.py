@@ -9,8 +9,16 @@ from typing import Any
 import pytest
 
 from tests.factories import (
-    DepartmentFactory, EmployerFactory, EvaluationBodyFactory, InstitutionFactory,
-    JobDemandFactory, PathwayFactory, RegionFactory, Role, TrainingProjectFactory, WorkerFactory,
+    DepartmentFactory,
+    EmployerFactory,
+    EvaluationBodyFactory,
+    InstitutionFactory,
+    JobDemandFactory,
+    PathwayFactory,
+    RegionFactory,
+    Role,
+    TrainingProjectFactory,
+    WorkerFactory,
     make_user,
 )
 

@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DUALCERT_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", True)
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
+_DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_secret("SECRET_KEY", _DEV_SECRET if DEBUG else None)
 # Keyed hash for ID-number lookups and key for ID-number encryption at rest.
 ID_NUMBER_KEY = env_secret("ID_NUMBER_KEY", "dev-only-id-number-key" if DEBUG else None)
@@ -106,7 +106,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "dualcert" / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "dualcert" / "static"]
 _NODE_HTMX = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _NODE_HTMX.is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", _NODE_HTMX))

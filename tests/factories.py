@@ -8,7 +8,12 @@ from django.contrib.auth import get_user_model
 
 from dualcert.assessment.models import EvaluationBody
 from dualcert.catalog.models import (
-    CertificateType, Department, Occupation, Pathway, Region, RequirementItem,
+    CertificateType,
+    Department,
+    Occupation,
+    Pathway,
+    Region,
+    RequirementItem,
 )
 from dualcert.core.scoping import Role
 from dualcert.demand.models import Employer, JobDemand

@@ -1,10 +1,11 @@
 """Each role's navigation: every page a role uses is reachable from here."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dualcert.core.scoping import Role
 
-NAV: dict[str, list[tuple[str, str]]] = {
+NAV: dict[str, list[tuple[str | Promise, str]]] = {
     Role.BUREAU: [
         (_("Dashboard"), "insights:dashboard"),
         (_("Projects"), "training:projects"),

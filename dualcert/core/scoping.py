@@ -28,16 +28,19 @@ class Role(models.TextChoices):
 
 @dataclass(frozen=True)
 class Scope:
-    """What a signed-in user's membership names; role None sees nothing."""
+    """What a signed-in user's membership names; role None sees nothing.
+
+    Ids a membership does not name are 0, which matches no row.
+    """
 
     role: str | None = None
-    user_id: int | None = None
-    region_id: int | None = None
-    department_id: int | None = None
-    institution_id: int | None = None
-    evaluation_body_id: int | None = None
-    employer_id: int | None = None
-    worker_id: int | None = None
+    user_id: int = 0
+    region_id: int = 0
+    department_id: int = 0
+    institution_id: int = 0
+    evaluation_body_id: int = 0
+    employer_id: int = 0
+    worker_id: int = 0
 
     @property
     def is_bureau(self) -> bool:
@@ -65,12 +68,12 @@ def scope_for(user: Any) -> Scope:
         scope = Scope(
             role=membership.role,
             user_id=user.pk,
-            region_id=membership.region_id,
-            department_id=membership.department_id,
-            institution_id=membership.institution_id,
-            evaluation_body_id=membership.evaluation_body_id,
-            employer_id=membership.employer_id,
-            worker_id=membership.worker_id,
+            region_id=membership.region_id or 0,
+            department_id=membership.department_id or 0,
+            institution_id=membership.institution_id or 0,
+            evaluation_body_id=membership.evaluation_body_id or 0,
+            employer_id=membership.employer_id or 0,
+            worker_id=membership.worker_id or 0,
         )
     user._dualcert_scope = scope
     return scope
@@ -85,7 +88,7 @@ def prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             clone.children.append(prefixed(child, prefix))
         else:
-            key, value = child
+            key, value = child  # type: ignore[misc]  # plain lookups only (see scope_through)
             clone.children.append((f"{prefix}{key}", value))
     return clone
 
@@ -101,12 +104,13 @@ def scope_through(model: type[models.Model], scope: Scope, *, write: bool, path:
 
     Plain lookups become joins; rules with subqueries (Exists) become `path__in` subqueries.
     """
-    q = model.objects.all().scope_q(scope, write=write)  # type: ignore[attr-defined]
+    manager: Any = model._default_manager
+    q = manager.all().scope_q(scope, write=write)
     if not q.children:
         return q
     if _plain_lookups(q):
         return prefixed(q, path)
-    return Q(**{f"{path.removesuffix('__')}__in": model.objects.filter(q).values("pk")})
+    return Q(**{f"{path.removesuffix('__')}__in": manager.filter(q).values("pk")})
 
 
 _QS = TypeVar("_QS", bound="ScopedQuerySet[Any]")
@@ -131,7 +135,9 @@ class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
         return self.filter(self.scope_q(scope, write=True))
 
 
-def get_for(queryset: ScopedQuerySet, user: Any, public_id: UUID | str, *, write: bool = False) -> Any:
+def get_for(
+    queryset: ScopedQuerySet, user: Any, public_id: UUID | str, *, write: bool = False
+) -> Any:
     """One object by its public id: not visible → 404; visible but not writable → 403."""
     try:
         obj = queryset.visible_to(user).get(public_id=public_id)

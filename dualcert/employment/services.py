@@ -155,7 +155,7 @@ def referral_recommend(*, actor: Any, demand: JobDemand, worker: Worker) -> Refe
 def referral_apply_self(*, actor: Any, demand: JobDemand) -> Referral:
     """A signed-in worker applies for a demand in one tap (creating the referral if needed)."""
     scope = scope_for(actor)
-    if scope.role != Role.WORKER or scope.worker_id is None:
+    if scope.role != Role.WORKER or not scope.worker_id:
         raise PermissionDenied(_("Only a worker signed in to their own account may apply."))
     _check_open(demand)
     worker = Worker.objects.get(pk=scope.worker_id)

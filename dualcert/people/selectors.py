@@ -62,7 +62,7 @@ def worker_may_edit(user: Any, worker: Worker) -> bool:
 def worker_own(user: Any) -> Worker:
     """The worker record of a signed-in worker (404 when the account has none)."""
     scope = scope_for(user)
-    if scope.role != Role.WORKER or scope.worker_id is None:
+    if scope.role != Role.WORKER or not scope.worker_id:
         raise Http404
     worker = worker_visible_to(user).filter(pk=scope.worker_id).first()
     if worker is None:

@@ -44,7 +44,7 @@ def project_list(user: Any, *, status: str | None = None) -> ProjectQuerySet:
     if status in TrainingProject.Status.values:
         projects = projects.filter(status=status)
     scope = scope_for(user)
-    if scope.role == Role.WORKER and scope.worker_id is not None:
+    if scope.role == Role.WORKER and scope.worker_id:
         mine = Enrollment.objects.filter(project=OuterRef("pk"), worker_id=scope.worker_id)
         projects = projects.annotate(my_status=Subquery(mine.values("status")[:1]))
     return projects

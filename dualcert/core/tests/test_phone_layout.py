@@ -13,7 +13,8 @@ OVERFLOW_JS = """() => {
   for (const el of document.querySelectorAll('body *')) {
     if (el.closest('.table-wrap')) continue;
     const r = el.getBoundingClientRect();
-    if (r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1)) wide.push(el.tagName + '.' + el.className);
+    const outside = r.right > window.innerWidth + 1 || r.left < -1;
+    if (r.width > 0 && outside) wide.push(el.tagName + '.' + el.className);
   }
   return {scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5)};
 }"""

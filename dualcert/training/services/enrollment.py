@@ -150,7 +150,7 @@ def enrollment_apply_self(
 ) -> Enrollment:
     """A signed-in worker applies to an enrolling project with their own record."""
     scope = scope_for(actor)
-    if scope.role != Role.WORKER or scope.worker_id is None:
+    if scope.role != Role.WORKER or not scope.worker_id:
         raise PermissionDenied(_("Only workers apply for themselves; officers use the "
                                  "application form of the project."))
     _require_enrolling(project)

@@ -41,7 +41,7 @@ def _project_region(actor: Any, region: Region | None) -> Region:
     if not may_create_project(actor):
         raise PermissionDenied(_("Only the bureau or a county officer may create projects."))
     scope = scope_for(actor)
-    if scope.role == Role.COUNTY and scope.region_id is not None:
+    if scope.role == Role.COUNTY and scope.region_id:
         return Region.objects.get(pk=scope.region_id)
     if region is None:
         raise ValidationError(_("Choose the county the project belongs to."), code="region")
