@@ -112,7 +112,7 @@ def _upsert(
 
 
 def _attname(model: type[models.Model], name: str) -> str:
-    return model._meta.get_field(name).attname
+    return str(getattr(model._meta.get_field(name), "attname", name))
 
 
 def _value(obj: models.Model, name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -67,7 +68,7 @@ def choose_demo_employer(ctx: DemoContext) -> None:
 def create_accounts(ctx: DemoContext) -> None:
     """The logins of LOGINS with their role memberships; `bureau` is also the superuser."""
     departments = {d.code: d for d in Department.objects.all()}
-    scopes = {
+    scopes: dict[str, dict[str, Any]] = {
         "bureau": {"role": Role.BUREAU},
         "county": {"role": Role.COUNTY, "region": ctx.catalogue.county(CHANGJI)},
         "county2": {"role": Role.COUNTY, "region": ctx.catalogue.county(FUKANG)},

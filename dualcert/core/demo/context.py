@@ -8,7 +8,6 @@ from typing import Any
 
 from dualcert.catalog.models import (
     CertificateType,
-    Department,
     Pathway,
     Region,
     RequirementItem,
@@ -61,7 +60,6 @@ class Catalogue:
     villages: dict[int, list[Region]]
     pathways: dict[str, PathwayInfo]
     groups: dict[str, TargetGroup]
-    hrss: Department
 
     @classmethod
     def load(cls) -> "Catalogue":
@@ -86,7 +84,6 @@ class Catalogue:
             counties=[r for r in regions if r.level == Region.Level.COUNTY],
             townships=dict(townships), villages=dict(villages), pathways=pathways,
             groups={g.code: g for g in TargetGroup.objects.all()},
-            hrss=Department.objects.filter(kind=Department.Kind.HRSS).order_by("code").first(),
         )
 
     def county(self, code: str) -> Region:

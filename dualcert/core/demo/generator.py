@@ -69,6 +69,7 @@ def _save_sequences(ctx: DemoContext) -> None:
     NumberSequence.objects.bulk_update(existing.values(), ["value"])
     NumberSequence.objects.bulk_create(
         [NumberSequence(key=k, value=v) for k, v in used.items() if k not in existing])
+    ctx.writer.finish()
 
 
 @transaction.atomic
@@ -89,8 +90,8 @@ def demo_generate(*, workers: int = DEFAULT_WORKERS, enrollments: int | None = N
         ("workers", lambda: generate_workers(ctx, workers)),
         ("accounts", lambda: _accounts(ctx)),
         ("history", lambda: history.build_history(ctx, enrollments)),
-        ("current", lambda: (live.build_live(ctx), live.open_demands(ctx))),
-        ("sequences", lambda: (_save_sequences(ctx), ctx.writer.finish())),
+        ("current", lambda: _current(ctx)),
+        ("sequences", lambda: _save_sequences(ctx)),
         ("statistics", _refresh_statistics),
     ]
     report = DemoReport(workers=workers, rows={})
@@ -98,6 +99,7 @@ def demo_generate(*, workers: int = DEFAULT_WORKERS, enrollments: int | None = N
         started = clock.perf_counter()
         step()
         report.steps[name] = clock.perf_counter() - started
+    _restore_connection()
     report.rows = dict(ctx.writer.rows)
     return report
 
@@ -114,6 +116,14 @@ def _prepare_connection() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+def _restore_connection() -> None:
+    # SET CONSTRAINTS lasts until the transaction ends; a caller that goes on in the same
+    # transaction gets the usual deferred checks back.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _refresh_statistics() -> None:
     """Give the query planner statistics of the new data, as after any bulk load."""
     with connection.cursor() as cursor:
@@ -122,6 +132,11 @@ def _refresh_statistics() -> None:
             cursor.execute("PRAGMA analysis_limit = 1000")
         if connection.vendor in ("sqlite", "postgresql"):
             cursor.execute("ANALYZE")
+
+
+def _current(ctx: DemoContext) -> None:
+    live.build_live(ctx)
+    live.open_demands(ctx)
 
 
 def _organisations(ctx: DemoContext, workers: int) -> None:

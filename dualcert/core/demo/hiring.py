@@ -139,7 +139,8 @@ def hire(ctx: DemoContext, rng: random.Random, chunk: list["ProjectPlan"], trail
     yesterday = ctx.today - timedelta(days=1)
     made = _referrals(ctx, rng, chunk)
     insert_referrals(ctx, made, trail)
-    placed, hires = [], {}
+    placed: list[tuple] = []
+    hires: dict[int, list[date]] = {}
     for item in made:
         if item.status == Referral.Status.HIRED:
             start = min(item.last_day + timedelta(days=rng.randint(3, 20)), yesterday)

@@ -194,7 +194,8 @@ def _pick(ctx: DemoContext, rng: random.Random, plan: ProjectPlan) -> list[int]:
 
 
 def _enrol(ctx: DemoContext, rng: random.Random, chunk: list[ProjectPlan], trail: Trail) -> None:
-    rows, attendance = [], []
+    rows: list[tuple] = []
+    attendance: list[tuple] = []
     for plan in chunk:
         picked = _pick(ctx, rng, plan)
         for pk, index in zip(ctx.writer.ids(Enrollment, len(picked)), picked, strict=True):
@@ -206,7 +207,7 @@ def _enrol(ctx: DemoContext, rng: random.Random, chunk: list[ProjectPlan], trail
 
 
 def _enrollment(ctx: DemoContext, rng: random.Random, plan: ProjectPlan, pk: int, index: int,
-                attendance: list) -> tuple[tuple, date]:
+                attendance: list[tuple]) -> tuple[tuple, date]:
     """One enrollment row (completed or dropped) and its attendance; returns row and exit day."""
     start, end = plan.spec.start, plan.spec.end
     featured = plan.featured and index == ctx.orgs["demo_worker"]

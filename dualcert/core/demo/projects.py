@@ -1,6 +1,7 @@
 """Building blocks shared by past and current projects: project rows, demands, curricula."""
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -105,7 +106,7 @@ def employer_for(ctx: DemoContext, rng: random.Random, county_pk: int, pathway: 
 
 def insert_demands(
     ctx: DemoContext, rng: random.Random,
-    wanted: list[tuple[PathwayInfo, Employer, date, date, int | None]],
+    wanted: Sequence[tuple[PathwayInfo, Employer, date, date, int | None]],
 ) -> list[DemandRow]:
     """Open demands (pathway, employer, created, deadline, answering project or None).
 
@@ -119,7 +120,7 @@ def insert_demands(
                            rng.randint(6, 20), wage_min,
                            min(8000, wage_min + rng.randrange(1000, 2001, 500)), deadline)
         made.append(demand)
-        rows.append((pk, employer.pk, JOB_TITLES.get(info.code, info.skill.occupation.name),
+        rows.append((pk, employer.pk, JOB_TITLES.get(info.code, info.skill.name),
                      info.skill.occupation_id, demand.headcount, demand.wage_min,
                      demand.wage_max, employer.region_id, employer.address, deadline,
                      demand.status, at(created, 11), at(created, 11)))
@@ -134,7 +135,7 @@ def insert_demands(
 
 
 def insert_curricula(
-    ctx: DemoContext, plans: list[tuple[int, Curriculum, list[date] | None, datetime]],
+    ctx: DemoContext, plans: Sequence[tuple[int, Curriculum, list[date] | None, datetime]],
 ) -> dict[int, list[SessionRow]]:
     """Modules (with the items they cover) and, where days are given, sessions."""
     modules, links, sessions, made = [], [], [], {}

@@ -31,7 +31,10 @@ def _tables() -> list[str]:
     tables = []
     for model in GENERATED:
         tables.append(model._meta.db_table)
-        tables += [f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many]
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through is not None:
+                tables.append(through._meta.db_table)
     return tables
 
 

@@ -125,7 +125,7 @@ class BulkWriter:
             columns = ("id", *columns)
             rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
         started = clock.perf_counter()
-        fields = [model._meta.get_field(name) for name in columns]
+        fields: list[Any] = [model._meta.get_field(name) for name in columns]
         with_public_id = "public_id" not in columns and any(
             f.name == "public_id" for f in model._meta.concrete_fields)
         if with_public_id:
@@ -179,21 +179,20 @@ class BulkWriter:
         return sum(self.rows.values())
 
 
-def _columns(model: type[models.Model], fields: list[models.Field]) -> tuple[str, str]:  # type: ignore[type-arg]
+def _columns(model: type[models.Model], fields: list[Any]) -> tuple[str, str]:
     # Table and column names come from model metadata; values always go in as parameters.
     quote = connection.ops.quote_name
-    return quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    return quote(model._meta.db_table), ", ".join(quote(str(f.column)) for f in fields)
 
 
-def _executemany(cursor: Any, model: type[models.Model], fields: list[models.Field],  # type: ignore[type-arg]
+def _executemany(cursor: Any, model: type[models.Model], fields: list[Any],
                  rows: list[Row]) -> None:
     table, columns = _columns(model, fields)
     marks = ", ".join(["%s"] * len(fields))
     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _copy(cursor: Any, model: type[models.Model], fields: list[models.Field],  # type: ignore[type-arg]
-          rows: list[Row]) -> None:
+def _copy(cursor: Any, model: type[models.Model], fields: list[Any], rows: list[Row]) -> None:
     """PostgreSQL's COPY, through psycopg: several times faster than INSERTs."""
     table, columns = _columns(model, fields)
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
