@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_WORKERS ?= 600
 
-.PHONY: demo test setup lint bench
+.PHONY: demo test setup lint
 
 setup: $(VENV)/.installed
 

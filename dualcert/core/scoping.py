@@ -6,7 +6,7 @@ views never filter by role by hand.
 """
 
 from dataclasses import dataclass
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,9 +111,6 @@ def scope_through(model: type[models.Model], scope: Scope, *, write: bool, path:
     if _plain_lookups(q):
         return prefixed(q, path)
     return Q(**{f"{path.removesuffix('__')}__in": manager.filter(q).values("pk")})
-
-
-_QS = TypeVar("_QS", bound="ScopedQuerySet[Any]")
 
 
 class ScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]

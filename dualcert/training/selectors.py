@@ -200,9 +200,9 @@ def _sitting(project: TrainingProject) -> Any:
 def project_page(user: Any, project: TrainingProject) -> ProjectPage:
     """The project page for this user: curriculum, sessions, the enrollments they may see."""
     scope = scope_for(user)
+    items: Any = RequirementItem.objects.select_related("certificate_type")
     modules = list(project.modules.prefetch_related(
-        Prefetch("requirement_items",
-                 queryset=RequirementItem.objects.select_related("certificate_type"))
+        Prefetch("requirement_items", queryset=items)  # type: ignore[arg-type]
     ))
     enrollments = list(enrollment_visible_to(user).filter(project=project).order_by("id"))
     total = sum(m.hours for m in modules)
