@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -28,23 +27,29 @@ from dualcert.people.services import (
 PAGE_SIZE = 50
 
 
-@sensitive_post_parameters("id_number", "phone")
+@sensitive_post_parameters("id_number", "phone", "q")
 @login_required
 def workers(request: HttpRequest) -> HttpResponse:
-    """Workers in the user's scope: by name (GET `q`) or by ID number (POST only)."""
+    """Workers in the user's scope; searches by name or ID number are POSTed.
+
+    A name or an ID number is personal data: it must not sit in a URL, a browser history or
+    an access log, so both searches use POST and show one page of matches.
+    """
     if scope_for(request.user).role is None:
         raise PermissionDenied
     queryset = selectors.worker_visible_to(request.user)
-    id_form = IdNumberSearchForm(request.POST if request.method == "POST" else None)
-    name = request.GET.get("q", "")
+    posted = request.method == "POST"
+    id_form = IdNumberSearchForm(request.POST if posted and "id_number" in request.POST else None)
+    name = request.POST.get("q", "").strip() if posted else ""
     if id_form.is_bound:
         queryset = _by_id_number(request, id_form)
-    else:
+    elif name:
         queryset = selectors.worker_search(queryset, name=name)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    searching = posted
+    page = Paginator(queryset, PAGE_SIZE).get_page(1 if searching else request.GET.get("page"))
     return render(request, "people/workers.html", {
         "page": page, "rows": selectors.worker_rows(request.user, page),
-        "q": name, "query": urlencode({"q": name}) if name else "", "id_form": id_form,
+        "q": name, "id_form": id_form, "searching": searching,
         "id_search": id_form.is_bound, "may_register": selectors.worker_may_register(request.user),
     })
 
