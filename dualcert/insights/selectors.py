@@ -20,15 +20,17 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from dualcert.assessment.models import Score
+from dualcert.assessment.models import Result, Score
 from dualcert.catalog.models import CertificateType, Department, Region
 from dualcert.core.scoping import Role, get_for, scope_for
 from dualcert.credentials.models import Certificate
@@ -150,21 +152,29 @@ def _certificates(fs: FigureScope) -> QuerySet[Certificate]:
     )
 
 
-def _certified_workers(fs: FigureScope) -> QuerySet[Worker]:
-    """Workers holding a certificate in scope, with the issue date of their first one."""
-    mine = _certificates(fs).filter(worker=OuterRef("pk"))
-    first = mine.order_by("issued_on").values("issued_on")[:1]
-    return Worker.objects.filter(Exists(mine)).annotate(first_issued=Subquery(first))
-
-
-def _placed_after_first() -> Q:
-    return Q(Exists(Placement.objects.filter(
-        worker=OuterRef("pk"), start_date__gte=OuterRef("first_issued")
-    )))
+def _dual_certified_scores(fs: FigureScope) -> QuerySet[Result]:
+    """Ids of the score sheets in scope with an issued certificate for both pathway types:
+    one GROUP BY score sheet over the results that have a certificate."""
+    pathway = "score__enrollment__project__pathway__"
+    return (
+        Result.objects.filter(
+            fs.q(worker="score__enrollment__worker__", project="score__enrollment__project__"),
+            certificate__isnull=False,
+        )
+        .values("score_id").order_by()
+        .annotate(
+            skill=Count("pk", filter=Q(certificate_type=F(f"{pathway}skill_certificate"))),
+            permit=Count("pk", filter=Q(certificate_type=F(f"{pathway}permit"))),
+        )
+        .filter(skill__gt=0, permit__gt=0).values("score_id")
+    )
 
 
 def _add_enrollments(fs: FigureScope, rows: dict[int, Figures]) -> None:
+    """Person-times, completions, subsidy and dual-certified workers per county: one pass
+    over the enrollments in scope (a score sheet belongs to one enrollment)."""
     completed = Q(status=Enrollment.Status.COMPLETED)
+    dual = Q(score__in=_dual_certified_scores(fs))
     qs = (
         Enrollment.objects.filter(fs.q(worker="worker__", project="project__"))
         .values("worker__region_id").order_by()
@@ -172,6 +182,7 @@ def _add_enrollments(fs: FigureScope, rows: dict[int, Figures]) -> None:
             person_times=Count("pk", filter=Q(admitted_at__isnull=False)),
             completed=Count("pk", filter=completed),
             subsidy=Sum("project__subsidy_per_person", filter=completed),
+            dual=Count("worker_id", distinct=True, filter=dual),
         )
     )
     for row in qs:
@@ -179,17 +190,7 @@ def _add_enrollments(fs: FigureScope, rows: dict[int, Figures]) -> None:
         figures.person_times = row["person_times"]
         figures.completed = row["completed"]
         figures.subsidy_spent = row["subsidy"] or 0
-
-
-def _add_dual_certified(fs: FigureScope, rows: dict[int, Figures]) -> None:
-    qs = (
-        Score.objects.filter(fs.q(worker="enrollment__worker__", project="enrollment__project__"))
-        .filter(dual_certified_q())
-        .values("enrollment__worker__region_id").order_by()
-        .annotate(n=Count("enrollment__worker", distinct=True))
-    )
-    for row in qs:
-        rows[row["enrollment__worker__region_id"]].dual_certified = row["n"]
+        figures.dual_certified = row["dual"]
 
 
 def _add_certificates(fs: FigureScope, rows: dict[int, Figures]) -> list[TypeRow]:
@@ -216,33 +217,62 @@ def _add_certificates(fs: FigureScope, rows: dict[int, Figures]) -> list[TypeRow
     return sorted(by_type.values(), key=lambda t: (t.kind, t.code))
 
 
-def _add_employment(fs: FigureScope, rows: dict[int, Figures]) -> None:
-    counts = (
-        _certified_workers(fs).values("region_id").order_by()
-        .annotate(certified=Count("pk"), placed=Count("pk", filter=_placed_after_first()))
-    )
-    for row in counts:
-        rows[row["region_id"]].certified = row["certified"]
-        rows[row["region_id"]].placed = row["placed"]
+WageRow = tuple[int, int | None, int | None]
 
 
-def _wage_rows(fs: FigureScope) -> list[tuple[int, int | None, int | None]]:
-    """(county, wage before, wage after) of each placed certified worker (one query)."""
-    before = (
-        Enrollment.objects.filter(fs.q(worker="worker__", project="project__"))
-        .filter(worker=OuterRef("pk"), wage_before__isnull=False)
-        .order_by("created_at", "pk").values("wage_before")[:1]
-    )
-    after = (
-        Placement.objects.filter(worker=OuterRef("pk"), start_date__gte=OuterRef("first_issued"))
-        .order_by("start_date", "pk").values("monthly_wage")[:1]
-    )
+def _first_issued(fs: FigureScope) -> dict[int, tuple[int, date]]:
+    """Worker → (county, issue date of the first certificate in scope): one GROUP BY."""
     qs = (
-        _certified_workers(fs).filter(_placed_after_first())
-        .annotate(wage_before=Subquery(before), wage_after=Subquery(after))
-        .values_list("region_id", "wage_before", "wage_after").order_by()
+        _certificates(fs).values("worker_id").order_by()
+        .annotate(region=Min("worker__region_id"), first=Min("issued_on"))
+        .values_list("worker_id", "region", "first")
     )
-    return list(qs)
+    return {worker: (region, first) for worker, region, first in qs}
+
+
+def _wages_after(fs: FigureScope, first: dict[int, tuple[int, date]]) -> dict[int, int]:
+    """Worker → wage of the first placement (by start date, then id) on or after the
+    worker's first certificate, for certified workers with such a placement."""
+    holders = _certificates(fs).values("worker_id")
+    qs = (
+        Placement.objects.filter(worker_id__in=holders)
+        .values_list("worker_id", "start_date", "monthly_wage")
+        .order_by("worker_id", "start_date", "pk")
+    )
+    wages: dict[int, int] = {}
+    for worker, start, wage in qs:
+        if worker not in wages and start >= first[worker][1]:
+            wages[worker] = wage
+    return wages
+
+
+def _wages_before(fs: FigureScope) -> dict[int, int]:
+    """Worker → wage before training on the worker's first enrollment in scope that has one
+    (by creation, then id), for workers holding a certificate in scope."""
+    qs = (
+        Enrollment.objects.filter(fs.q(worker="worker__", project="project__"))
+        .filter(wage_before__isnull=False, worker_id__in=_certificates(fs).values("worker_id"))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("worker_id")],
+                              order_by=[F("created_at").asc(), F("pk").asc()]))
+        .filter(rank=1).values_list("worker_id", "wage_before").order_by()
+    )
+    return dict(qs)
+
+
+def _add_employment(fs: FigureScope, rows: dict[int, Figures]) -> list[WageRow]:
+    """Certified and placed workers per county; (county, wage before, wage after) of each
+    placed certified worker. Three queries."""
+    first = _first_issued(fs)
+    after = _wages_after(fs, first)
+    before = _wages_before(fs)
+    for region, _first in first.values():
+        rows[region].certified += 1
+    wages: list[WageRow] = []
+    for worker, wage in after.items():
+        region = first[worker][0]
+        rows[region].placed += 1
+        wages.append((region, before.get(worker), wage))
+    return wages
 
 
 def _totals(rows: Iterable[Figures]) -> Figures:
@@ -257,15 +287,14 @@ def _totals(rows: Iterable[Figures]) -> Figures:
 def headline_figures(user: Any, *, county: Region | None = None) -> Headline:
     """The headline figures of the user's scope; per-county rows for the whole prefecture.
 
-    Seven queries whatever the number of rows. PermissionDenied for roles without figures.
+    Six queries whatever the number of rows, each a single pass of joins and GROUP BY (no
+    per-worker subqueries). PermissionDenied for roles without figures.
     """
     fs = figure_scope_for(user, county=county)
     rows: dict[int, Figures] = defaultdict(Figures)
     _add_enrollments(fs, rows)
-    _add_dual_certified(fs, rows)
     by_type = _add_certificates(fs, rows)
-    _add_employment(fs, rows)
-    wages = _wage_rows(fs)
+    wages = _add_employment(fs, rows)
     totals = _totals(rows.values())
     totals.wage_before = median_yuan(w[1] for w in wages)
     totals.wage_after = median_yuan(w[2] for w in wages)
@@ -274,10 +303,10 @@ def headline_figures(user: Any, *, county: Region | None = None) -> Headline:
 
 
 def _county_rows(
-    rows: dict[int, Figures], wages: list[tuple[int, int | None, int | None]]
+    rows: dict[int, Figures], wages: list[WageRow]
 ) -> list[CountyRow]:
     """Every current county of the prefecture, plus any other county the data names."""
-    by_region: dict[int, list[tuple[int, int | None, int | None]]] = defaultdict(list)
+    by_region: dict[int, list[WageRow]] = defaultdict(list)
     for wage in wages:
         by_region[wage[0]].append(wage)
     for region_id, figures in rows.items():
