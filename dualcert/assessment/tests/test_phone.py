@@ -6,25 +6,9 @@ from django.urls import reverse
 from dualcert.assessment.tests.helpers import confirmed, enroll, sitting_for
 from dualcert.credentials.models import Certificate
 from dualcert.credentials.services import certificates_issue
+from tests.browser import assert_fits_phone, page_layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OVERFLOW_JS = """() => {
-  const wide = [];
-  for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('.table-wrap')) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1)) wide.push(el.tagName);
-  }
-  return {scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5)};
-}"""
-
-
-def _fits(page, url):
-    page.goto(url)
-    layout = page.evaluate(OVERFLOW_JS)
-    assert layout["scroll"] <= 360, (url, layout)
-
 
 @pytest.mark.parametrize("lang", ["zh-hans", "ug"])
 def test_sitting_certificate_and_lookup_pages_fit_a_phone(
@@ -37,18 +21,18 @@ def test_sitting_certificate_and_lookup_pages_fit_a_phone(
     done = confirmed(world, [(90, 90, False), (70, 90, False)])
     certificates_issue(actor=world.users["bureau"], sitting=done)
     sign_in_page(phone_page, world.users["eval_2"])
-    _fits(phone_page, live_server.url + reverse("assessment:sitting",
+    assert_fits_phone(phone_page, live_server.url + reverse("assessment:sitting",
                                                 kwargs={"public_id": scheduled.public_id}))
     assert phone_page.locator("input.mark").count() == 6
     sign_in_page(phone_page, world.users["dept_1"])
-    _fits(phone_page, live_server.url + reverse("assessment:sitting",
+    assert_fits_phone(phone_page, live_server.url + reverse("assessment:sitting",
                                                 kwargs={"public_id": done.public_id}))
     permit = Certificate.objects.filter(certificate_type__kind="permit").first()
-    _fits(phone_page, live_server.url + reverse("credentials:certificate",
+    assert_fits_phone(phone_page, live_server.url + reverse("credentials:certificate",
                                                 kwargs={"public_id": permit.public_id}))
-    _fits(phone_page, live_server.url + reverse("credentials:lookup"))
+    assert_fits_phone(phone_page, live_server.url + reverse("credentials:lookup"))
     phone_page.fill("#id_number", permit.number)
     phone_page.fill("#id_holder_name", permit.worker.name)
     phone_page.click("main form button[type=submit]")
     assert phone_page.locator("section.card dl.facts").count() == 1
-    assert phone_page.evaluate(OVERFLOW_JS)["scroll"] <= 360
+    assert page_layout(phone_page)["scroll"] <= 360

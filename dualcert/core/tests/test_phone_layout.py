@@ -5,20 +5,9 @@ from django.urls import reverse
 
 from dualcert.core.navigation import NAV
 from dualcert.core.tests.test_navigation import PERSONA
+from tests.browser import page_layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OVERFLOW_JS = """() => {
-  const wide = [];
-  for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('.table-wrap')) continue;
-    const r = el.getBoundingClientRect();
-    const outside = r.right > window.innerWidth + 1 || r.left < -1;
-    if (r.width > 0 && outside) wide.push(el.tagName + '.' + el.className);
-  }
-  return {scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5)};
-}"""
-
 
 @pytest.mark.parametrize("lang", ["zh-hans", "ug"])
 def test_navigation_pages_fit_a_360px_phone(world, live_server, phone_page, sign_in_page, lang):
@@ -29,7 +18,7 @@ def test_navigation_pages_fit_a_360px_phone(world, live_server, phone_page, sign
         for _label, name in items:
             phone_page.goto(live_server.url + reverse(name))
             assert phone_page.locator("main h1").count() >= 1, name
-            layout = phone_page.evaluate(OVERFLOW_JS)
+            layout = page_layout(phone_page)
             assert layout["scroll"] <= 360, (role, name, layout)
             if lang == "ug":
                 assert phone_page.get_attribute("html", "dir") == "rtl"

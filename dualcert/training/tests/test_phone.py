@@ -4,25 +4,9 @@ import pytest
 from django.urls import reverse
 
 from dualcert.training.tests.builders import START, cover_fully, enroll, project, session
+from tests.browser import assert_fits_phone, page_layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OVERFLOW_JS = """() => {
-  const wide = [];
-  for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('.table-wrap')) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1)) wide.push(el.tagName);
-  }
-  return {scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5)};
-}"""
-
-
-def _fits(page, url):
-    page.goto(url)
-    layout = page.evaluate(OVERFLOW_JS)
-    assert layout["scroll"] <= 360 and not layout["wide"], (url, layout)
-
 
 @pytest.mark.parametrize("lang", ["zh-hans", "ug"])
 def test_training_pages_fit_a_phone(world, electrician, live_server, phone_page, sign_in_page,
@@ -34,11 +18,11 @@ def test_training_pages_fit_a_phone(world, electrician, live_server, phone_page,
     enroll(running, status="applied")
     lesson = session(running, START)
     sign_in_page(phone_page, world.users["inst_1"])
-    _fits(phone_page, live_server.url + reverse("training:projects"))
-    _fits(phone_page, live_server.url + reverse("training:project",
+    assert_fits_phone(phone_page, live_server.url + reverse("training:projects"))
+    assert_fits_phone(phone_page, live_server.url + reverse("training:project",
                                                 kwargs={"public_id": running.public_id}))
     assert phone_page.locator("table").count() == 4
     phone_page.locator("details summary").last.click()  # open the application form
-    assert phone_page.evaluate(OVERFLOW_JS)["scroll"] <= 360
-    _fits(phone_page, live_server.url + reverse("training:attendance",
+    assert page_layout(phone_page)["scroll"] <= 360
+    assert_fits_phone(phone_page, live_server.url + reverse("training:attendance",
                                                 kwargs={"public_id": lesson.public_id}))
