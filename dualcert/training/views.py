@@ -1,5 +1,7 @@
 """Pages of the training stage: parse, read through selectors, call one service, render."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -151,14 +153,9 @@ def module_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Add a module to a draft project's curriculum."""
     project = selectors.project_get_for(request.user, public_id, write=True)
     form = ModuleForm(request.POST, items=selectors.requirement_items_of(project))
-    if form.is_valid():
-        try:
-            services.module_add(actor=request.user, project=project, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _as_validation_error(exc))
-        else:
-            messages.success(request, _("Module added."))
-            return _to_project(project)
+    add = partial(services.module_add, project=project)
+    if form.is_valid() and _saved(request, form, add, _("Module added.")):
+        return _to_project(project)
     return _render_project(request, project, module_form=form)
 
 
@@ -166,6 +163,17 @@ def _as_validation_error(exc: ValidationError | PermissionDenied) -> ValidationE
     if isinstance(exc, ValidationError):
         return exc
     return ValidationError(str(exc) or _("Not allowed."))
+
+
+def _saved(request: HttpRequest, form: Any, call: Callable[..., Any], success: str) -> bool:
+    """Call a service with the form's cleaned data; a refusal becomes the form's error."""
+    try:
+        call(actor=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        form.add_error(None, _as_validation_error(exc))
+        return False
+    messages.success(request, success)
+    return True
 
 
 @login_required
@@ -177,14 +185,11 @@ def module_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                "practical_hours": module.practical_hours,
                "requirement_items": list(module.requirement_items.all())}
     form = ModuleForm(request.POST or None, items=items, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.module_update(actor=request.user, module=module, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _as_validation_error(exc))
-        else:
-            messages.success(request, _("Module saved."))
-            return _to_project(module.project)
+    update = partial(services.module_update, module=module)
+    if request.method == "POST" and form.is_valid() and _saved(
+        request, form, update, _("Module saved.")
+    ):
+        return _to_project(module.project)
     return render(request, "training/module_form.html", {"form": form, "module": module})
 
 
@@ -208,14 +213,9 @@ def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Schedule a session of the project."""
     project = selectors.project_get_for(request.user, public_id, write=True)
     form = SessionForm(request.POST, modules=project.modules.all())
-    if form.is_valid():
-        try:
-            services.session_add(actor=request.user, project=project, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _as_validation_error(exc))
-        else:
-            messages.success(request, _("Session scheduled."))
-            return _to_project(project)
+    add = partial(services.session_add, project=project)
+    if form.is_valid() and _saved(request, form, add, _("Session scheduled.")):
+        return _to_project(project)
     return _render_project(request, project, session_form=form)
 
 
