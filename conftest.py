@@ -31,6 +31,20 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _signing_key_dir(tmp_path_factory: Any) -> Any:
+    return tmp_path_factory.mktemp("signing-keys")
+
+
+@pytest.fixture(autouse=True)
+def _signing_keys(settings: Any, _signing_key_dir: Any) -> None:
+    """Private keys go to a temporary key directory; no test reuses another's trust store."""
+    from dualcert.credentials.signing.lists import forget_cached_trust
+
+    settings.SIGNING_KEY_DIR = _signing_key_dir
+    forget_cached_trust()
+
+
 @dataclass
 class World:
     """Two of everything, so every role has rows it must see and rows it must not."""
@@ -61,6 +75,8 @@ def world(db: Any) -> World:
     county_a = RegionFactory(code="652301", name="昌吉市")
     county_b = RegionFactory(code="652302", name="阜康市")
     dept_1, dept_2 = DepartmentFactory(code="mem"), DepartmentFactory(code="samr")
+    # The bureau's own department: its key signs the revocation list.
+    DepartmentFactory(code="hrss", name="人力资源和社会保障局", kind="hrss")
     pathway_1 = PathwayFactory(permit__department=dept_1)
     pathway_2 = PathwayFactory(permit__department=dept_2)
     inst_1, inst_2 = InstitutionFactory(region=county_a), InstitutionFactory(region=county_b)

@@ -3,7 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from dualcert.credentials.models import Certificate, Revocation
+from dualcert.credentials.models import (
+    Certificate,
+    IssuerKey,
+    PublishedList,
+    Revocation,
+    Verification,
+)
 
 
 @admin.register(Certificate)
@@ -16,7 +22,7 @@ class CertificateAdmin(admin.ModelAdmin):
     list_select_related = ("certificate_type", "worker")
     readonly_fields = (
         "public_id", "number", "certificate_type", "worker", "result", "issuer_name",
-        "issued_on", "expires_on", "review_due", "status",
+        "issued_on", "expires_on", "review_due", "status", "signing_key", "signed_payload",
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -37,3 +43,36 @@ class RevocationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows made only by audited services and commands (`dualcert keys`); the admin reads them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IssuerKey)
+class IssuerKeyAdmin(ReadOnlyAdmin):
+    list_display = ("kid", "issuer_name", "signs_from", "retired_at", "signs_lists")
+    list_filter = ("signs_lists",)
+    search_fields = ("kid", "issuer_name", "issuer_code")
+
+
+@admin.register(PublishedList)
+class PublishedListAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "version", "made_at")
+    list_filter = ("kind",)
+
+
+@admin.register(Verification)
+class VerificationAdmin(ReadOnlyAdmin):
+    list_display = ("at", "verifier_name", "certificate", "verdict")
+    list_filter = ("verdict",)
+    list_select_related = ("certificate",)

@@ -64,6 +64,12 @@ class Certificate(BaseModel):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.VALID
     )
+    # The signed QR payload ("DC1:…"), made once at issue so every print shows the same code.
+    signed_payload = models.TextField(_("signed payload"), blank=True, default="", db_default="")
+    signing_key = models.ForeignKey(
+        "credentials.IssuerKey", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="certificates", verbose_name=_("signing key"),
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -98,3 +104,97 @@ class Revocation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.certificate_id}: {self.reason[:40]}"
+
+
+class IssuerKey(BaseModel):
+    """One Ed25519 signing key of one issuer; only the public half is in the database.
+
+    The issuer is the evaluation body for skill-level certificates (it prints and issues
+    them, FACTS.md §3) and the department for its permits. A key may sign only the
+    certificate types listed on it; the bureau's key also signs the revocation list.
+    """
+
+    kid = models.CharField(_("key id"), max_length=16, unique=True)
+    department = models.ForeignKey(
+        "catalog.Department", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="issuer_keys", verbose_name=_("department"),
+    )
+    evaluation_body = models.ForeignKey(
+        "assessment.EvaluationBody", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="issuer_keys", verbose_name=_("evaluation body"),
+    )
+    issuer_code = models.CharField(_("issuer code"), max_length=64)
+    issuer_name = models.CharField(_("issuer"), max_length=128)
+    public_key = models.CharField(_("public key"), max_length=64)
+    certificate_types = models.JSONField(_("certificate types it may sign"), default=list)
+    signs_lists = models.BooleanField(_("signs the revocation list"), default=False)
+    signs_from = models.DateTimeField(_("signs from"))
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issuer key")
+        verbose_name_plural = _("issuer keys")
+        ordering = ["issuer_code", "-signs_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(department__isnull=False, evaluation_body__isnull=True)
+                           | Q(department__isnull=True, evaluation_body__isnull=False)),
+                name="issuer_key_has_one_issuer",
+            ),
+            models.CheckConstraint(
+                condition=Q(retired_at__isnull=True) | Q(retired_at__gt=models.F("signs_from")),
+                name="issuer_key_retired_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_name} · {self.kid}"
+
+
+class PublishedList(models.Model):
+    """One published version of the trust list or of the signed revocation list."""
+
+    class Kind(models.TextChoices):
+        TRUST = "trust", _("trust list")
+        REVOCATIONS = "revocations", _("revocation list")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    made_at = models.DateTimeField(_("made at"))
+    document = models.TextField(_("document"))
+
+    class Meta:
+        verbose_name = _("published list")
+        verbose_name_plural = _("published lists")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="published_list_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}"
+
+
+class Verification(models.Model):
+    """One verification made through the API: who asked, when, the verdict, which certificate."""
+
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verifier_name = models.CharField(_("verifier"), max_length=128, blank=True)
+    certificate = models.ForeignKey(
+        Certificate, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="verifications", verbose_name=_("certificate"),
+    )
+    verdict = models.CharField(_("verdict"), max_length=24)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["certificate", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verdict}"

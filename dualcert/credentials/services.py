@@ -16,6 +16,8 @@ from dualcert.core.workflow import transition
 from dualcert.credentials import numbers
 from dualcert.credentials.models import Certificate, Revocation
 from dualcert.credentials.permissions import require_issue, require_revoke
+from dualcert.credentials.signing.keys import certificate_sign
+from dualcert.credentials.signing.lists import revocations_publish
 
 CERTIFICATE_FIELDS = (
     "number", "certificate_type_id", "worker_id", "result_id", "issuer_name", "issued_on",
@@ -69,8 +71,11 @@ def _issue_one(actor: Any, sitting: Sitting, result: Result, issued_on: date) ->
         expires_on=numbers.expiry_date(issued_on, certificate_type.validity_years),
         review_due=numbers.review_date(issued_on, certificate_type.review_interval_years),
     )
+    certificate_sign(actor=actor, certificate=certificate)
     audit_record(actor=actor, action="certificate.issue", obj=certificate,
-                 after=snapshot(certificate, CERTIFICATE_FIELDS))
+                 after={**snapshot(certificate, CERTIFICATE_FIELDS),
+                        "signing_key": certificate.signing_key.kid if certificate.signing_key
+                        else ""})
     return certificate
 
 
@@ -148,6 +153,7 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
                allowed=Certificate.TRANSITIONS, reason=reason)
     user = actor if getattr(actor, "is_authenticated", False) else None
     Revocation.objects.create(certificate=certificate, reason=reason, revoked_by=user)
+    revocations_publish()
     audit_record(actor=actor, action="certificate.revoke", obj=certificate, before=before,
                  after={**snapshot(certificate, CERTIFICATE_FIELDS), "reason": reason})
     return certificate

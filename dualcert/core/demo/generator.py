@@ -14,6 +14,9 @@ from dualcert.core.demo.context import Catalogue, DemoContext
 from dualcert.core.demo.workers import generate_workers
 from dualcert.core.demo.writer import BulkWriter
 from dualcert.core.models import NumberSequence
+from dualcert.credentials.models import PublishedList
+from dualcert.credentials.signing.keys import certificates_sign_missing
+from dualcert.credentials.signing.lists import latest
 
 DEFAULT_WORKERS = 600
 DEFAULT_SEED = 2026
@@ -92,6 +95,7 @@ def demo_generate(*, workers: int = DEFAULT_WORKERS, enrollments: int | None = N
         ("history", lambda: history.build_history(ctx, enrollments)),
         ("current", lambda: _current(ctx)),
         ("sequences", lambda: _save_sequences(ctx)),
+        ("signatures", _sign_certificates),
         ("statistics", _refresh_statistics),
     ]
     report = DemoReport(workers=workers, rows={})
@@ -102,6 +106,13 @@ def demo_generate(*, workers: int = DEFAULT_WORKERS, enrollments: int | None = N
     _restore_connection()
     report.rows = dict(ctx.writer.rows)
     return report
+
+
+def _sign_certificates() -> None:
+    """Give every demo certificate its signed QR payload and publish both public lists."""
+    certificates_sign_missing()
+    latest(PublishedList.Kind.TRUST)
+    latest(PublishedList.Kind.REVOCATIONS)
 
 
 def _prepare_connection() -> None:
