@@ -14,6 +14,17 @@ _DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789" 
 SECRET_KEY = env_secret("SECRET_KEY", _DEV_SECRET if DEBUG else None)
 # Keyed hash for ID-number lookups and key for ID-number encryption at rest.
 ID_NUMBER_KEY = env_secret("ID_NUMBER_KEY", "dev-only-id-number-key" if DEBUG else None)
+# Private signing keys of the issuers (one PEM file per key): outside the database and git.
+SIGNING_KEY_DIR = Path(env_str("SIGNING_KEY_DIR", str(VAR_DIR / "keys")))
+# The address printed in QR codes; the verification page is at PUBLIC_BASE_URL/v/.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The font printed certificates embed for Chinese text: a .ttf, .otf or .ttc file. Empty: the
+# first of the usual Debian locations (fonts-noto-cjk) that exists. CJK_FONT_INDEX picks the face
+# of a .ttc collection; -1 picks its Simplified Chinese face (index 2 of NotoSansCJK-Regular.ttc).
+CJK_FONT = env_str("DUALCERT_CJK_FONT", "")
+CJK_FONT_INDEX = env_int("DUALCERT_CJK_FONT_INDEX", -1)
+# Batch-printed PDFs (one file per print job, named by the job's public id).
+PRINT_DIR = Path(env_str("DUALCERT_PRINT_DIR", str(VAR_DIR / "prints")))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
