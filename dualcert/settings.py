@@ -18,6 +18,10 @@ ID_NUMBER_KEY = env_secret("ID_NUMBER_KEY", "dev-only-id-number-key" if DEBUG el
 SIGNING_KEY_DIR = Path(env_str("SIGNING_KEY_DIR", str(VAR_DIR / "keys")))
 # The address printed in QR codes; the verification page is at PUBLIC_BASE_URL/v/.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Each web process writes its API verification log rows at most this many milliseconds later,
+# in one statement; a normal stop writes what it holds (credentials/verification_log.py).
+# 0 writes each row in its request: a third of the API's throughput (bench/verify.py).
+VERIFICATION_LOG_DELAY_MS = env_int("VERIFICATION_LOG_DELAY_MS", 500)
 # The font printed certificates embed for Chinese text: a .ttf, .otf or .ttc file. Empty: the
 # first of the usual Debian locations (fonts-noto-cjk) that exists. CJK_FONT_INDEX picks the face
 # of a .ttc collection; -1 picks its Simplified Chinese face (index 2 of NotoSansCJK-Regular.ttc).
@@ -121,6 +125,11 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "dualcert" / "stat
 _NODE_HTMX = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _NODE_HTMX.is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", _NODE_HTMX))
+# The public verification page's ES modules, loaded by the browser without a bundler.
+for _prefix, _package in (("vendor/fflate", "fflate/esm"), ("vendor/cbor-x", "cbor-x"),
+                          ("vendor/noble-ed25519", "@noble/ed25519")):
+    if (BASE_DIR / "node_modules" / _package).is_dir():
+        STATICFILES_DIRS.append((_prefix, BASE_DIR / "node_modules" / _package))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

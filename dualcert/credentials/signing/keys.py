@@ -30,6 +30,8 @@ from dualcert.credentials.signing.trust import b64url, unb64url
 KEY_FIELDS = ("kid", "issuer_code", "issuer_name", "public_key", "certificate_types",
               "signs_lists", "signs_from", "retired_at")
 Issuer = Department | EvaluationBody
+# 证件类型 as the certificate prints it: every worker here is registered by a resident ID number.
+ID_KIND = "居民身份证"
 
 
 def key_path(kid: str) -> Path:
@@ -182,14 +184,12 @@ def payload_claims(certificate: Certificate) -> dict[str, Any]:
     certificate_type = certificate.certificate_type
     occupation = certificate_type.occupation
     with translation.override("zh-hans"):
-        level = certificate_type.get_level_display() if certificate_type.level else ""
-        level = str(level)
-        id_kind = _("Resident identity card")
+        level = str(certificate_type.get_level_display()) if certificate_type.level else ""
     permit_item = " · ".join(p for p in (certificate_type.category, certificate_type.item) if p)
     return {
         "n": certificate.number, "t": certificate_type.code, "tn": certificate_type.name,
         "k": certificate_type.kind, "h": certificate.worker.name,
-        "idt": str(id_kind), "id": certificate.worker.id_number_masked,
+        "idt": ID_KIND, "id": certificate.worker.id_number_masked,
         "o": occupation.name if occupation else "", "oc": occupation.code if occupation else "",
         "l": level, "p": permit_item, "ib": certificate.issuer_name,
         "d": certificate.issued_on.isoformat(),

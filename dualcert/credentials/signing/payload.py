@@ -34,6 +34,10 @@ class Unreadable(ValueError):
     """The text is not a payload this system could have made (truncated, garbage, wrong shape)."""
 
 
+class Altered(Unreadable):
+    """A whole payload whose compressed bytes fail their integrity check: it was changed."""
+
+
 @dataclass(frozen=True)
 class Decoded:
     """A payload taken apart, signature not yet checked."""
@@ -87,14 +91,23 @@ def _unpack_text(text: str) -> bytes:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError) as exc:
         raise Unreadable("base64") from exc
+    if len(raw) < 2 or not _zlib_header(raw[0], raw[1]):
+        raise Unreadable("zlib header")
     inflater = zlib.decompressobj()
     try:
         message = inflater.decompress(raw, MAX_DECOMPRESSED)
     except zlib.error as exc:
-        raise Unreadable("zlib") from exc
+        # A well-formed start whose data or Adler-32 checksum is wrong: someone changed it.
+        # A stream that merely stops short (truncated) raises nothing and is unreadable below.
+        raise Altered("zlib") from exc
     if inflater.unconsumed_tail or not inflater.eof:
         raise Unreadable("zlib")
     return message
+
+
+def _zlib_header(cmf: int, flg: int) -> bool:
+    """RFC 1950: deflate, window ≤ 32 KB, header checksum right, no preset dictionary."""
+    return cmf & 0x0F == 8 and cmf >> 4 <= 7 and (cmf << 8 | flg) % 31 == 0 and not flg & 0x20
 
 
 def _loads(data: bytes) -> Any:

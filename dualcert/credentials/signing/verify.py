@@ -57,12 +57,15 @@ def _well_formed(decoded: cose.Decoded) -> bool:
 def verify(text: str, trust: TrustStore, *, now: float | None = None) -> Outcome:
     """Judge one "DC1:…" payload (or a URL carrying it) against the trust store.
 
-    Checks run from the most basic up, and the first failure is the verdict: unreadable,
-    unknown key, bad signature (forged or altered), key used outside its types, issuer or
-    period, revoked, expired.
+    Checks run from the most basic up, and the first failure is the verdict: unreadable
+    (but altered when the compressed bytes fail their integrity check), unknown key, bad
+    signature (forged or altered), key used outside its types, issuer or period, revoked,
+    expired.
     """
     try:
         decoded = cose.decode(cose.text_from_url_or_payload(text))
+    except cose.Altered:
+        return Outcome(Verdict.FORGED)
     except cose.Unreadable:
         return Outcome(Verdict.UNREADABLE)
     if not _well_formed(decoded):

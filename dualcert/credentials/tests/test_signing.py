@@ -372,3 +372,14 @@ def test_issuing_signs_the_skill_certificate_by_the_body_and_the_permit_by_its_d
             assert cert.signing_key.department == world.dept_1
     issued = AuditEntry.objects.filter(action="certificate.issue")
     assert all(entry.after["signing_key"] for entry in issued)
+
+
+def test_one_changed_character_anywhere_in_the_body_is_refused_as_altered(world):
+    text = signed_certificate().signed_payload
+    store = _public_only_store()
+    # After the zlib header and before the final block and checksum, any change breaks the
+    # compressed data's integrity check.
+    for position in range(len(cose.PREFIX) + 3, len(text) * 3 // 4):
+        replacement = "A" if text[position] != "A" else "B"
+        changed = text[:position] + replacement + text[position + 1:]
+        assert verify(changed, store).verdict == Verdict.FORGED, position
