@@ -49,6 +49,7 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
     ],
     Role.WORKER: [
         (_("My page"), "people:me"),
+        (_("My certificates"), "credentials:wallet"),
         (_("Jobs"), "demand:demands"),
         (_("Training"), "training:projects"),
     ],

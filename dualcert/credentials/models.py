@@ -198,3 +198,66 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verdict}"
+
+
+class PrintJobQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope, *, write: bool) -> Q:
+        # A batch holds the certificates its requester may see, so only the requester (and
+        # the bureau, who sees every certificate) may see the job and its file.
+        if scope.is_bureau:
+            return EVERYTHING
+        return Q(requested_by_id=scope.user_id)
+
+
+class PrintJob(BaseModel):
+    """One batch print of a project's certificates into one PDF, made by a background task.
+
+    The file is kept on disk under PRINT_DIR, named by the job's public id, not in the database.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("printing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    TRANSITIONS = {"queued": {"running", "failed"}, "running": {"done", "failed"},
+                   "done": set(), "failed": set()}
+
+    project = models.ForeignKey(
+        "training.TrainingProject", on_delete=models.CASCADE, related_name="print_jobs",
+        verbose_name=_("training project"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("pages to print"), default=0)
+    done = models.PositiveIntegerField(_("pages printed"), default=0)
+    certificates = models.PositiveIntegerField(_("certificates"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = PrintJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("print job")
+        verbose_name_plural = _("print jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")),
+                                   name="print_job_done_within_total"),
+        ]
+        indexes = [models.Index(fields=["project", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} · {self.created_at:%Y-%m-%d %H:%M} · {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.done * 100 // self.total if self.total else 0

@@ -1,0 +1,1 @@
+"""Printing certificates: QR images, certificate PDFs with an embedded Chinese font, batches."""
