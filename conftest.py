@@ -42,6 +42,9 @@ def _signing_keys(settings: Any, _signing_key_dir: Any) -> None:
     from dualcert.credentials.signing.lists import forget_cached_trust
 
     settings.SIGNING_KEY_DIR = _signing_key_dir
+    # Verification log rows are written in the request, so a test reads them at once; the
+    # write-behind path has its own tests.
+    settings.VERIFICATION_LOG_DELAY_MS = 0
     forget_cached_trust()
 
 

@@ -1,5 +1,9 @@
 """The JSON API: one router per stage, session-authenticated with CSRF, OpenAPI at /api/docs.
 
+The certificate verification endpoints also accept `Authorization: Bearer <API token>`
+(`dualcert.core.tokens`, tokens made with `dualcert api_token create`), for integrators'
+programs; a token is bound to no browser, so those calls need no CSRF token.
+
 Endpoints only call selectors and services; the refusals those raise become HTTP errors here,
 all with the body of `dualcert.core.api_errors.ErrorOut`: ValidationError → 400,
 PermissionDenied → 403, Http404 → 404.
@@ -30,9 +34,11 @@ from dualcert.people.api import router as people
 from dualcert.training.api import router as training
 
 api = NinjaAPI(title="dualcert", version="1", auth=django_auth, urls_namespace="api")
+# Credentials first: certificate verification is most of the API's traffic, and URL patterns
+# are tried in the order they are added.
 for prefix, router in [
-    ("catalog", catalog), ("people", people), ("demand", demand), ("training", training),
-    ("assessment", assessment), ("credentials", credentials), ("employment", employment),
+    ("credentials", credentials), ("catalog", catalog), ("people", people), ("demand", demand),
+    ("training", training), ("assessment", assessment), ("employment", employment),
     ("insights", insights),
 ]:
     api.add_router(f"/{prefix}/", router)

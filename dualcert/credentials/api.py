@@ -1,19 +1,75 @@
 """JSON API of the credentials stage (same services and selectors as the pages)."""
 
+import json
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
 
 from dualcert.assessment.selectors import sitting_get_for
-from dualcert.core.api_errors import REFUSALS
+from dualcert.core.api_errors import REFUSALS, ErrorOut
+from dualcert.core.scoping import scope_for
+from dualcert.core.tokens import ApiTokenAuth, called_with_token
 from dualcert.credentials import selectors, services
 from dualcert.credentials.models import Certificate
-from dualcert.credentials.schemas import CertificateOut, IssueSummaryOut, LookupIn, RevokeIn
+from dualcert.credentials.schemas import (
+    CertificateOut,
+    IssueSummaryOut,
+    LookupIn,
+    RevokeIn,
+    VerificationOut,
+    VerifyBatchIn,
+    VerifyIn,
+)
+from dualcert.credentials.verifications import outcome_fields, verifications_record
 
 router = Router(tags=["credentials"])
+
+# The verification endpoints come first: they take most of the API's traffic, and URL
+# patterns are tried in order.
+VERIFY_AUTH = [ApiTokenAuth(), django_auth]
+# 400: a body that is not JSON; 422: JSON of the wrong shape (no payload, too many).
+VERIFY_RESPONSES: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+
+
+def _require_verifier(request: HttpRequest) -> None:
+    if not called_with_token(request) and scope_for(request.user).role is None:
+        raise PermissionDenied(_("Only accounts with a role, or programs with an API token, "
+                                 "may verify certificates here."))
+
+
+def _json(body: Any) -> HttpResponse:
+    # Written out here, not through ninja's response validation, which cost about a quarter
+    # of a verification call (bench/verify.py); the tests check these bodies against the
+    # declared schemas.
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+@router.post("/verify", response={200: VerificationOut, **VERIFY_RESPONSES}, auth=VERIFY_AUTH)
+def verify_certificate(request: HttpRequest, body: VerifyIn) -> HttpResponse:
+    """Verify one signed payload (or the URL of a certificate's QR code); the check is logged.
+
+    Call it signed in (session and CSRF token, as the pages do) or with
+    `Authorization: Bearer <API token>`.
+    """
+    _require_verifier(request)
+    checked = verifications_record(actor=request.user, texts=[body.payload])
+    return _json(outcome_fields(checked.outcomes[0], checked.trust))
+
+
+@router.post("/verify/batch", response={200: list[VerificationOut], **VERIFY_RESPONSES},
+             auth=VERIFY_AUTH)
+def verify_certificates(request: HttpRequest, body: VerifyBatchIn) -> HttpResponse:
+    """Verify up to 1,000 payloads in one call; one result per payload, in the same order."""
+    _require_verifier(request)
+    checked = verifications_record(actor=request.user, texts=body.payloads)
+    return _json([outcome_fields(outcome, checked.trust) for outcome in checked.outcomes])
+
 
 
 @router.get("/certificates", response=list[CertificateOut])

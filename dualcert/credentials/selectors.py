@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 
 from dualcert.catalog.models import CertificateType
 from dualcert.core.models import StateChange
-from dualcert.core.scoping import get_for
+from dualcert.core.scoping import Role, get_for, scope_for, scope_through
 from dualcert.core.workflow import history
 from dualcert.credentials import numbers
-from dualcert.credentials.models import Certificate
+from dualcert.credentials.models import Certificate, Verification
 from dualcert.people.models import Worker
 
 CERTIFICATE_RELATED = (
@@ -88,3 +88,30 @@ def certificate_lookup(*, number: str, holder_name: str) -> Certificate | None:
     if certificate is None or _plain_name(certificate.worker.name) != _plain_name(holder_name):
         return None
     return certificate
+
+
+# Who reads verification logs: the holder, and the officers responsible for the holder.
+# Employers and the other roles do not see who else checked a certificate.
+VERIFICATION_READERS = (Role.WORKER, Role.BUREAU, Role.COUNTY)
+
+
+def verifications_for_worker(
+    user: Any, limit: int = 20, *, worker: Worker | None = None
+) -> QuerySet[Verification]:
+    """The latest verifications of certificates in the user's scope, newest first.
+
+    A worker sees those of their own certificates; the bureau and county officers those of
+    the certificates they may see (narrowed to one `worker` on that worker's page). Other
+    roles see none.
+    """
+    scope = scope_for(user)
+    if not scope.has(*VERIFICATION_READERS):
+        return Verification.objects.none()
+    queryset = Verification.objects.filter(
+        scope_through(Certificate, scope, write=False, path="certificate__")
+    )
+    if worker is not None:
+        queryset = queryset.filter(certificate__worker=worker)
+    return (queryset.filter(certificate__isnull=False)
+            .select_related("certificate__certificate_type")
+            .order_by("-at", "-id")[:limit])

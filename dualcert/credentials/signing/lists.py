@@ -5,10 +5,12 @@ can be compared by version and every verifier reads the same bytes.
 """
 
 import json
+import time
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +32,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+@transaction.atomic  # the version counter is taken under a row lock (also when no caller is)
 def _store(kind: str, build: Any) -> PublishedList:
     version = next_number(f"published-list:{kind}")
     made_at = timezone.now().replace(microsecond=0)
     document = build(version, made_at)
+    _cache["checked"] = float("-inf")  # this process sees its own publication at once
     return PublishedList.objects.create(
         kind=kind, version=version, made_at=made_at,
         document=json.dumps(document, ensure_ascii=False, sort_keys=True),
@@ -101,22 +105,49 @@ def latest(kind: str) -> PublishedList:
     return trust_list_publish() if kind == Kind.TRUST else revocations_publish()
 
 
-_cache: dict[str, Any] = {"versions": None, "store": None}
+# "checked": when this process last asked the database for the newest versions (monotonic).
+_cache: dict[str, Any] = {"versions": None, "store": None, "checked": float("-inf")}
 
 
 def forget_cached_trust() -> None:
     """Drop this process's cached trust store (tests whose databases reuse version numbers)."""
-    _cache.update(versions=None, store=None)
+    _cache.update(versions=None, store=None, checked=float("-inf"))
 
 
-def trust_store_current() -> TrustStore:
-    """The trust store from the newest lists; rebuilt only when a version changed (one query)."""
-    versions = dict(PublishedList.objects.values_list("kind").annotate(v=Max("version")))
+@lru_cache(maxsize=1)
+def _versions_sql() -> str:
+    meta: Any = PublishedList._meta
+    name = connection.ops.quote_name
+    kind, version = (name(meta.get_field(f).column) for f in ("kind", "version"))
+    return f"SELECT {kind}, MAX({version}) FROM {name(meta.db_table)} GROUP BY {kind}"  # noqa: S608
+
+
+def _newest_versions() -> dict[str, int]:
+    # Asked before every API verification: plain SQL from the model's names, because
+    # compiling the ORM query cost more than the verification itself (bench/verify.py).
+    with connection.cursor() as cursor:
+        cursor.execute(_versions_sql())
+        return {str(kind): int(version) for kind, version in cursor.fetchall()}
+
+
+def trust_store_current(*, max_age: float = 0.0) -> TrustStore:
+    """The trust store from the newest lists; rebuilt only when a version changed (one query).
+
+    With `max_age` (seconds), the versions are asked at most that often by this process:
+    another process's new list is then seen up to that much later (a publication made in
+    this process is seen at once).
+    """
+    now = time.monotonic()
+    if max_age and _cache["store"] is not None and now - _cache["checked"] < max_age:
+        held: TrustStore = _cache["store"]
+        return held
+    versions = _newest_versions()
     key = (versions.get(Kind.TRUST), versions.get(Kind.REVOCATIONS))
     if None in key or _cache["versions"] != key:
         revocations = json.loads(latest(Kind.REVOCATIONS).document)
         trust = json.loads(latest(Kind.TRUST).document)
         store = TrustStore.from_documents(trust, revocations)
         _cache.update(versions=(store.trust_version, store.revocations_version), store=store)
+    _cache["checked"] = now  # after any first publication above, which the store includes
     store_now: TrustStore = _cache["store"]
     return store_now
