@@ -71,8 +71,8 @@ def _verdict_texts() -> dict[str, dict[str, str]]:
     explain = {
         Verdict.VALID: _("The issuer's signature holds, and the certificate is neither revoked "
                          "nor expired."),
-        Verdict.FORGED: _("The signature does not match what the code says: it was forged or "
-                          "changed after it was issued. Do not accept it."),
+        Verdict.FORGED: _("The code does not match its signature: it was forged, changed or "
+                          "cut short after it was issued. Do not accept it."),
         Verdict.UNKNOWN_KEY: _("The code is signed with a key that is not on the published list "
                                "of issuers. Do not accept it."),
         Verdict.KEY_NOT_ALLOWED: _("The code is signed with a listed key, but that key may not "

@@ -98,10 +98,13 @@ def _unpack_text(text: str) -> bytes:
         message = inflater.decompress(raw, MAX_DECOMPRESSED)
     except zlib.error as exc:
         # A well-formed start whose data or Adler-32 checksum is wrong: someone changed it.
-        # A stream that merely stops short (truncated) raises nothing and is unreadable below.
         raise Altered("zlib") from exc
-    if inflater.unconsumed_tail or not inflater.eof:
-        raise Unreadable("zlib")
+    if inflater.unconsumed_tail:
+        raise Unreadable("zlib size")
+    if not inflater.eof:
+        # Cut short. Told apart from a change only by how far a decoder reads before it
+        # notices, which differs between zlib and the page's inflater: both call it altered.
+        raise Altered("zlib incomplete")
     return message
 
 

@@ -249,10 +249,20 @@ def test_garbage_is_unreadable(world, text):
 
 
 @pytest.mark.parametrize("keep", [0.25, 0.5, 0.9, 0.99])
-def test_truncated_payloads_are_unreadable(world, keep):
+def test_a_payload_cut_short_is_refused_as_altered(world, keep):
     text = signed_certificate().signed_payload
-    cut = text[: int(len(text) * keep)]
-    assert verify(cut, _public_only_store()).verdict == Verdict.UNREADABLE
+    length = int(len(text) * keep)
+    if (length - len(cose.PREFIX)) % 4 == 1:
+        length -= 1  # one base64 character alone holds no byte: that cut is not base64 at all
+    assert verify(text[:length], _public_only_store()).verdict == Verdict.FORGED
+
+
+@pytest.mark.parametrize("keep", [0, 1, 2, 5])
+def test_a_payload_cut_before_its_compression_header_or_mid_character_is_unreadable(world, keep):
+    text = signed_certificate().signed_payload
+    # 0–2 characters hold less than the 2-byte zlib header; 5 leaves a lone base64 character.
+    assert verify(text[: len(cose.PREFIX) + keep], _public_only_store()).verdict == (
+        Verdict.UNREADABLE)
 
 
 def test_a_payload_whose_header_names_another_algorithm_is_unreadable(world):

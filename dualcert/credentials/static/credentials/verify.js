@@ -143,19 +143,19 @@ function inflateZlib(raw) {
     throw new Unreadable("zlib header");
   }
   const deflated = raw.subarray(2);
-  if (!deflated.length) throw new Unreadable("zlib");
+  if (!deflated.length) throw new Altered("zlib incomplete");
   let message;
   try {
     message = inflateCapped(deflated);
   } catch (error) {
-    // fflate's code 0 is a stream that stops short (truncated): unreadable, as zlib says
-    // nothing of it either. Any other fault in the data means the bytes were changed.
-    if (error instanceof Unreadable || error.code === 0) throw new Unreadable("zlib");
+    if (error instanceof Unreadable) throw error; // larger than any payload
+    // Changed or cut short: as in payload.py, both are altered (where a decoder notices a
+    // cut differs between zlib and fflate).
     throw new Altered("zlib");
   }
   const end = deflateEnd(deflated);
   const check = deflated.subarray(end, end + 4);
-  if (check.length < 4) throw new Unreadable("zlib checksum");
+  if (check.length < 4) throw new Altered("zlib checksum");
   const expected = ((check[0] << 24) | (check[1] << 16) | (check[2] << 8) | check[3]) >>> 0;
   if (adler32(message) !== expected) throw new Altered("zlib checksum");
   return message;
