@@ -354,9 +354,9 @@ def api_load(url: str, key_dir: str, texts: list[str], username: str,
     lines = [f"API under wrk ({args.threads} threads, {args.connections} connections, "
              f"{args.seconds} s each after a 2 s warm-up; gunicorn, {args.server_workers} sync "
              "workers on 127.0.0.1, persistent database connections):"]
-    for delay, mode in ((0, "log row written in each request (the default)"),
+    for delay, mode in ((0, "VERIFICATION_LOG_DELAY_MS=0: log row written in each request"),
                         (args.log_delay, f"VERIFICATION_LOG_DELAY_MS={args.log_delay}: log "
-                                         "rows written behind, in batches")):
+                                         "rows written behind, in batches (the default is 500)")):
         lines.append(f" {mode}")
         lines += _one_server(url, key_dir, script, delay, args)
     return lines
