@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from dualcert.core.models import AuditEntry, StateChange
+from dualcert.core.models import ApiToken, AuditEntry, StateChange
 from dualcert.core.scoping import scope_for
 
 
@@ -70,3 +70,26 @@ class StateChangeAdmin(ReadOnlyLogAdmin):
     list_filter = ("content_type", "to_state")
     list_select_related = ("actor", "content_type")
     date_hierarchy = "at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyLogAdmin):
+    """Tokens are made with `dualcert api_token create` (shown once); here they are seen and
+    revoked. Only the token's hash and prefix are stored."""
+
+    list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username")
+    list_select_related = ("user",)
+    fields = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        from dualcert.core.tokens import api_token_revoke
+
+        live = queryset.filter(revoked_at__isnull=True)
+        for token in live:
+            api_token_revoke(actor=request.user, token=token)
+        self.message_user(request, _("%(count)d token(s) revoked.") % {"count": len(live)})

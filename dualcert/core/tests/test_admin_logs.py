@@ -68,3 +68,31 @@ def test_staff_accounts_of_other_roles_are_kept_out_of_the_admin(world, client_f
 def test_bureau_role_without_staff_flag_is_kept_out_of_the_admin(world, client_for):
     response = client_for(world.users["bureau"]).get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_bureau_admin_sees_api_tokens_without_the_secret_and_revokes_them(world, client_for,
+                                                                         superuser):
+    from dualcert.core.models import ApiToken
+    from dualcert.core.tokens import api_token_create
+
+    record, token = api_token_create(actor=None, user=world.users["employer_1"], name="门禁系统")
+    client = client_for(superuser)
+    page = client.get(reverse("admin:core_apitoken_changelist"))
+    assert page.status_code == 200
+    assert record.prefix in page.content.decode() and token not in page.content.decode()
+    assert client.get(reverse("admin:core_apitoken_add")).status_code == 403
+    response = client.post(reverse("admin:core_apitoken_changelist"),
+                           {"action": "revoke", "_selected_action": [record.pk]})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.revoked_at is not None
+    assert AuditEntry.objects.filter(action="api_token.revoke", object_pk=record.pk).exists()
+    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 0
+
+
+def test_api_tokens_are_kept_from_other_roles_in_the_admin(world, client_for):
+    county = world.users["county_a"]
+    county.is_staff = True
+    county.save()
+    response = client_for(county).get(reverse("admin:core_apitoken_changelist"))
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
