@@ -91,19 +91,22 @@ def _admin(url: str, *statements: str) -> None:
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """The URL of an empty database made for this run; removed when the run ends."""
+def fresh_database(name: str = BENCH_DATABASE, prefix: str = "dualcert-bench-") -> Iterator[str]:
+    """The URL of an empty database made for this run; removed when the run ends.
+
+    On the PostgreSQL server DATABASE_URL names, a database `name`; otherwise a SQLite file
+    in a temporary folder starting with `prefix`.
+    """
     url = os.environ.get("DATABASE_URL", "")
     if _is_postgres(url):
-        _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE}",
-               f"CREATE DATABASE {BENCH_DATABASE}")
+        _admin(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
         try:
-            yield _with_database(url, BENCH_DATABASE)
+            yield _with_database(url, name)
         finally:
             _close_connections()
-            _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            _admin(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         return
-    folder = tempfile.mkdtemp(prefix="dualcert-bench-")
+    folder = tempfile.mkdtemp(prefix=prefix)
     try:
         yield f"sqlite:///{folder}/bench.sqlite3"
     finally:

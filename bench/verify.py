@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pipeline import _admin, _close_connections, _is_postgres, _with_database  # noqa: E402
+from bench.pipeline import _close_connections, fresh_database  # noqa: E402
 
 BENCH_DATABASE = "dualcert_bench_verify"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -59,27 +59,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="VERIFICATION_LOG_DELAY_MS of the second API run")
     parser.add_argument("--skip-api", action="store_true", help="only the offline part")
     return parser.parse_args(argv)
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    """The URL of an empty database made for this run; removed when the run ends."""
-    url = os.environ.get("DATABASE_URL", "")
-    if _is_postgres(url):
-        _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)",
-               f"CREATE DATABASE {BENCH_DATABASE}")
-        try:
-            yield _with_database(url, BENCH_DATABASE)
-        finally:
-            _close_connections()
-            _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        return
-    folder = tempfile.mkdtemp(prefix="dualcert-bench-verify-")
-    try:
-        yield f"sqlite:///{folder}/bench.sqlite3"
-    finally:
-        _close_connections()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def setup_django(url: str, key_dir: str) -> None:
@@ -405,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     key_dir = tempfile.mkdtemp(prefix="dualcert-bench-keys-")
     work = Path(tempfile.mkdtemp(prefix="dualcert-bench-verify-files-"))
     try:
-        with fresh_database() as url:
+        with fresh_database(BENCH_DATABASE, "dualcert-bench-verify-") as url:
             setup_django(url, key_dir)
             from django.core.management import call_command
             from django.db import connection

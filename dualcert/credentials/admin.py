@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from dualcert.core.admin import ReadOnlyLogAdmin
 from dualcert.credentials.models import (
     Certificate,
     IssuerKey,
@@ -45,34 +46,21 @@ class RevocationAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows made only by audited services and commands (`dualcert keys`); the admin reads them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(IssuerKey)
-class IssuerKeyAdmin(ReadOnlyAdmin):
+class IssuerKeyAdmin(ReadOnlyLogAdmin):
     list_display = ("kid", "issuer_name", "signs_from", "retired_at", "signs_lists")
     list_filter = ("signs_lists",)
     search_fields = ("kid", "issuer_name", "issuer_code")
 
 
 @admin.register(PublishedList)
-class PublishedListAdmin(ReadOnlyAdmin):
+class PublishedListAdmin(ReadOnlyLogAdmin):
     list_display = ("kind", "version", "made_at")
     list_filter = ("kind",)
 
 
 @admin.register(Verification)
-class VerificationAdmin(ReadOnlyAdmin):
+class VerificationAdmin(ReadOnlyLogAdmin):
     list_display = ("at", "verifier_name", "certificate", "verdict")
     list_filter = ("verdict",)
     list_select_related = ("certificate",)
