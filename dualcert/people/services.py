@@ -13,30 +13,19 @@ from dualcert.core.audit import audit_record, snapshot
 from dualcert.core.scoping import Role, scope_for
 from dualcert.people import idnumber
 from dualcert.people.models import Membership, Worker
-
-AUDITED_FIELDS = (
-    "name", "id_number_masked", "birth_date", "gender", "phone", "region_id", "township_id",
-    "village", "education", "consent_recommend", "available_from", "expected_wage",
+from dualcert.people.roster import (
+    AUDITED_FIELDS,
+    WORKER_EDITORS,
+    WorkerInput,
+    normalise_phone,
+    require_own_county,
+    require_worker_editor,
+    workers_register_many,
 )
-WORKER_EDITORS = (Role.BUREAU, Role.COUNTY, Role.INSTITUTION)
-
-
-def normalise_phone(raw: str) -> str:
-    """An 11-digit mainland mobile number, or ValidationError."""
-    phone = idnumber.normalise(raw).replace("-", "").removeprefix("+86")
-    if phone and (len(phone) != 11 or not phone.isdigit() or phone[0] != "1"):
-        raise ValidationError(
-            _("The mobile phone number must have 11 digits and start with 1."), code="phone"
-        )
-    return phone
 
 
 def _check_actor_may_register(actor: Any, region: Region) -> None:
-    scope = scope_for(actor)
-    if scope.role not in WORKER_EDITORS:
-        raise PermissionDenied(_("Your role may not register or change workers."))
-    if scope.role == Role.COUNTY and region.pk != scope.region_id:
-        raise PermissionDenied(_("You may register workers of your own county only."))
+    require_own_county(require_worker_editor(actor), region)
 
 
 @transaction.atomic
@@ -49,57 +38,20 @@ def worker_register(
     """Register a worker, or update the one with the same ID number (never a second person).
 
     The ID number is validated (GB 11643 check digit, real birth date); birth date and gender
-    are taken from it. Every change is audited with the masked number only.
+    are taken from it. Every change is audited with the masked number only. These are the
+    rules of a roster import (`workers_register_many`) applied to one row; a refused row's
+    first reason is raised as the rule raised it (ValidationError or PermissionDenied).
     """
-    _check_actor_may_register(actor, region)
-    parsed = idnumber.parse(id_number)
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError(_("The worker's name is empty."), code="name")
-    worker = (
-        Worker.objects.select_for_update()
-        .filter(id_number_hash=idnumber.lookup_hash(parsed.number)).first()
+    given = WorkerInput(
+        name=name, id_number=id_number, region=region, phone=phone, township=township,
+        village=village, education=education, target_groups=tuple(target_groups),
+        consent_recommend=consent_recommend, expected_wage=expected_wage,
+        available_from=available_from,
     )
-    created = worker is None
-    if worker is not None and not Worker.objects.writable_by(actor).filter(pk=worker.pk).exists():
-        # Someone outside the actor's scope already holds this number: use the record as it
-        # is (e.g. to enroll them) but never let another office rewrite their details.
-        if worker.name != name:
-            raise ValidationError(
-                _("This ID number is registered to a worker with a different name. Check the "
-                  "name and the number, or ask the worker's county office to correct it."),
-                code="id_name_mismatch",
-            )
-        return worker
-    before = {} if worker is None else snapshot(worker, AUDITED_FIELDS)
-    if worker is None:
-        worker = Worker()
-        worker.set_id_number(parsed.number)
-    worker.name = name
-    worker.birth_date = parsed.birth_date
-    worker.gender = parsed.gender
-    worker.phone = normalise_phone(phone) or worker.phone
-    worker.region = region
-    worker.township = township or (None if created else worker.township)
-    worker.village = village or worker.village
-    worker.education = education
-    if consent_recommend is not None:
-        worker.consent_recommend = consent_recommend
-    if expected_wage is not None:
-        worker.expected_wage = expected_wage
-    if available_from is not None:
-        worker.available_from = available_from
-    worker.full_clean(exclude=["id_number_hash", "id_number_encrypted"])
-    worker.save()
-    if target_groups:
-        worker.target_groups.add(*target_groups)
-    after = snapshot(worker, AUDITED_FIELDS)
-    if created or before != after:
-        audit_record(
-            actor=actor, action="worker.register" if created else "worker.update",
-            obj=worker, before=before, after=after,
-        )
-    return worker
+    (outcome,) = workers_register_many(actor=actor, rows=[given])
+    if outcome.worker is None:
+        raise outcome.errors[0]
+    return outcome.worker
 
 
 @transaction.atomic
