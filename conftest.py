@@ -48,6 +48,19 @@ def _signing_keys(settings: Any, _signing_key_dir: Any) -> None:
     forget_cached_trust()
 
 
+@pytest.fixture(autouse=True)
+def _job_files(settings: Any, tmp_path: Any) -> None:
+    """Uploaded imports, error sheets and exports go to the test's own folder; job progress
+    to a cache of this process only."""
+    settings.IMPORT_DIR = tmp_path / "imports"
+    settings.EXPORT_DIR = tmp_path / "exports"
+    settings.CACHES = {
+        **settings.CACHES,
+        "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                     "LOCATION": f"progress-{tmp_path.name}"},
+    }
+
+
 @dataclass
 class World:
     """Two of everything, so every role has rows it must see and rows it must not."""

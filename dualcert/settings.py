@@ -29,6 +29,13 @@ CJK_FONT = env_str("DUALCERT_CJK_FONT", "")
 CJK_FONT_INDEX = env_int("DUALCERT_CJK_FONT_INDEX", -1)
 # Batch-printed PDFs (one file per print job, named by the job's public id).
 PRINT_DIR = Path(env_str("DUALCERT_PRINT_DIR", str(VAR_DIR / "prints")))
+# Uploaded import files and finished exports (one folder per job, named by its public id);
+# kept IMPORT_KEEP_DAYS days, then cleared away as they hold personal data.
+IMPORT_DIR = Path(env_str("DUALCERT_IMPORT_DIR", str(VAR_DIR / "imports")))
+EXPORT_DIR = Path(env_str("DUALCERT_EXPORT_DIR", str(VAR_DIR / "exports")))
+IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 7)
+# Largest upload accepted for an import, in megabytes.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 50)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -53,6 +60,7 @@ INSTALLED_APPS = [
     "dualcert.credentials",
     "dualcert.employment",
     "dualcert.insights",
+    "dualcert.imports",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +145,19 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Progress of running jobs is read by the page server while a task process writes it, so it
+# lives in a cache all processes share: files under var/ by default, Redis when REDIS_URL is set.
+_REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+        if _REDIS_URL else
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+         "LOCATION": str(VAR_DIR / "cache" / "progress")}
+    ),
+}
 
 TASKS = {
     "default": {

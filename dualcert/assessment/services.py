@@ -146,7 +146,8 @@ def _checked_marks(theory: Any, practical: Any, absent: bool) -> tuple[int | Non
     return marks["theory"], marks["practical"]
 
 
-def _check_open_for_scores(sitting: Sitting) -> None:
+def require_open_for_scores(sitting: Sitting) -> None:
+    """Refuse score changes unless the sitting is scheduled and its project assessing."""
     # Lock the sitting row so a submit cannot slip in between this check and the write.
     sitting.status = Sitting.objects.select_for_update().values_list("status", flat=True).get(
         pk=sitting.pk
@@ -191,7 +192,7 @@ def score_record(
     assessing; an absent candidate has no marks. Every change is audited.
     """
     permissions.require_score(actor, sitting)
-    _check_open_for_scores(sitting)
+    require_open_for_scores(sitting)
     _check_candidate(sitting, enrollment)
     theory, practical = _checked_marks(theory, practical, absent)
     score = Score.objects.select_for_update().filter(enrollment=enrollment).first()
@@ -215,7 +216,7 @@ def scores_record_sheet(*, actor: Any, sitting: Sitting, rows: Iterable[ScoreRow
     together, so the evaluator can fix every line in one go.
     """
     permissions.require_score(actor, sitting)
-    _check_open_for_scores(sitting)
+    require_open_for_scores(sitting)
     errors: dict[str, list[str]] = {}
     saved: list[Score] = []
     seen: set[int] = set()

@@ -101,3 +101,45 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Job(BaseModel):
+    """Long work run by a background task: who asked, its state, how far it has got.
+
+    While a job runs, its progress is kept in the cache (`core/jobs.py`), not in this row:
+    an import holds its whole batch in one transaction, so a row update would not be seen
+    until the end (and on SQLite would wait for the import's write lock).
+    """
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", _("waiting for you")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    TRANSITIONS = {
+        "prepared": {"prepared", "queued"}, "queued": {"running", "failed"},
+        "running": {"done", "failed"}, "done": set(), "failed": set(),
+    }
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("to do"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -53,11 +53,25 @@ def parse(raw: object, *, today: date | None = None) -> ParsedId:
     if len(text) == 15 and text.isdigit():
         first17 = text[:6] + "19" + text[6:]
         text = first17 + check_char(first17)
+    if len(text) == 17 and text.isdigit():
+        raise ValidationError(
+            _("The ID number has only 17 digits: its last character is missing (if it was an "
+              "X, Excel or the typist dropped it). Type the whole number again."),
+            code="id_missing_last",
+        )
     if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise ValidationError(
             _("The ID number must have 18 characters: 17 digits and a digit or X "
               "(it has %(count)d).") % {"count": len(text)},
             code="id_length",
+        )
+    if check_char(text[:17]) != text[17] and text.endswith("00"):
+        # Excel keeps 15 significant digits and writes zeros for the rest. The number is
+        # not repeated in the message: most of its digits are still the person's.
+        raise ValidationError(
+            _("The ID number's last digits look replaced by zeros, as Excel does with long "
+              "numbers. Format the column as text and type the number again."),
+            code="id_excel_zeros",
         )
     if check_char(text[:17]) != text[17]:
         raise ValidationError(

@@ -31,8 +31,8 @@ def test_excel_scientific_numbers_are_refused_with_a_text_format_hint(mangled):
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("", "id_empty"), ("65230119900101001", "id_length"), ("652301199001010014", "id_check_digit"),
-     ("652301199002300012", "id_birth_date")],
+    [("", "id_empty"), ("6523011990010100", "id_length"), ("6523011990010100123", "id_length"),
+     ("652301199001010014", "id_check_digit"), ("652301199002300012", "id_birth_date")],
 )
 def test_bad_numbers_are_refused_with_their_reason(raw, code):
     with pytest.raises(ValidationError) as exc:
@@ -60,3 +60,26 @@ def test_mask_keeps_region_and_last_four_only():
 def test_age_counts_whole_years():
     assert idnumber.age_on(date(2008, 12, 1), date(2026, 11, 30)) == 17
     assert idnumber.age_on(date(2008, 11, 30), date(2026, 11, 30)) == 18
+
+
+def test_seventeen_digits_say_the_last_character_is_missing():
+    # 11010519491231002X with its X dropped, as Excel or a typist does.
+    with pytest.raises(ValidationError) as exc:
+        idnumber.parse("11010519491231002")
+    assert exc.value.code == "id_missing_last"
+    assert "X" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize("zeroed", ["652301199001010000", "652301199001011300"])
+def test_trailing_zeros_with_a_wrong_check_digit_point_at_excel(zeroed):
+    with pytest.raises(ValidationError) as exc:
+        idnumber.parse(zeroed)
+    assert exc.value.code == "id_excel_zeros"
+    assert "text" in exc.value.messages[0]
+    assert zeroed not in exc.value.messages[0]
+
+
+def test_a_valid_number_ending_in_zeros_is_accepted():
+    number = next(n for seq in range(1000)
+                  if (n := idnumber.generate("652301", date(1990, 1, 1), seq)).endswith("00"))
+    assert idnumber.parse(number).number == number

@@ -2,6 +2,7 @@
 
 from dualcert.training.services.attendance import (
     AttendanceSummary,
+    attendance_mark,
     attendance_record,
     session_add,
 )
@@ -39,8 +40,9 @@ from dualcert.training.services.projects import (
 )
 
 __all__ = [
-    "MOVES", "AdmitReport", "AttendanceSummary", "CoverageRow", "Move", "attendance_record",
-    "curriculum_coverage", "curriculum_gaps", "curriculum_total_hours", "enrollment_admit",
+    "MOVES", "AdmitReport", "AttendanceSummary", "CoverageRow", "Move", "attendance_mark",
+    "attendance_record", "curriculum_coverage", "curriculum_gaps", "curriculum_total_hours",
+    "enrollment_admit",
     "enrollment_admit_all", "enrollment_apply", "enrollment_apply_self", "enrollment_drop",
     "enrollment_eligibility", "may_create_project", "module_add", "module_remove",
     "module_update", "project_approve",

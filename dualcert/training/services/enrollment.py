@@ -98,7 +98,8 @@ def enrollment_eligibility(
     return reasons
 
 
-def _require_enrolling(project: TrainingProject) -> None:
+def require_enrolling(project: TrainingProject) -> None:
+    """Lock the project and refuse unless it is enrolling."""
     lock_project(project)
     if project.status != TrainingProject.Status.ENROLLING:
         raise ValidationError(
@@ -135,7 +136,7 @@ def enrollment_apply(
     application (every reason is listed) and leaves the worker record untouched.
     """
     require_staff(actor, project)
-    _require_enrolling(project)
+    require_enrolling(project)
     worker = worker_register(
         actor=actor, name=name, id_number=id_number, region=region, phone=phone,
         township=township, education=education, target_groups=target_groups,
@@ -153,7 +154,7 @@ def enrollment_apply_self(
     if scope.role != Role.WORKER or not scope.worker_id:
         raise PermissionDenied(_("Only workers apply for themselves; officers use the "
                                  "application form of the project."))
-    _require_enrolling(project)
+    require_enrolling(project)
     worker = Worker.objects.get(pk=scope.worker_id)
     return _create_application(actor, project, worker, wage_before)
 
@@ -163,7 +164,7 @@ def enrollment_admit(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     """Admit an applicant: eligibility is checked again and a place must be free."""
     project = enrollment.project
     require_staff(actor, project)
-    _require_enrolling(project)
+    require_enrolling(project)
     if enrollment.status == Status.APPLIED:
         reasons = enrollment_eligibility(
             project=project, worker=enrollment.worker, on=timezone.localdate(), current=enrollment
@@ -191,7 +192,7 @@ class AdmitReport:
 def enrollment_admit_all(*, actor: Any, project: TrainingProject) -> AdmitReport:
     """Admit every eligible applicant in order of application while places last."""
     require_staff(actor, project)
-    _require_enrolling(project)
+    require_enrolling(project)
     report = AdmitReport()
     applied = project.enrollments.filter(status=Status.APPLIED).select_related("worker")
     for enrollment in applied.order_by("created_at", "id"):

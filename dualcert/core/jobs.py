@@ -1,0 +1,75 @@
+"""Background jobs (imports, exports): claim, finish or fail one, and report its progress.
+
+Progress goes to the cache so that another process (the page server) can read it while the
+job's own transaction is still open; the job row gets the final figures when it ends.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dualcert.core.models import Job
+from dualcert.core.workflow import transition
+
+PROGRESS_CACHE = "progress"
+PROGRESS_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+
+def _key(job: Job) -> str:
+    return f"job-progress:{job._meta.label_lower}:{job.public_id}"
+
+
+def progress_set(job: Job, *, done: int, total: int) -> None:
+    """Say how far a running job has got (readable at once from any process)."""
+    caches[PROGRESS_CACHE].set(_key(job), (done, total), PROGRESS_SECONDS)
+
+
+def progress_of(job: Job) -> Progress:
+    """How far the job has got: the row's figures once it has ended, else the cache's."""
+    if job.status in (Job.Status.DONE, Job.Status.FAILED):
+        return Progress(done=job.done, total=job.total)
+    done, total = caches[PROGRESS_CACHE].get(_key(job), (job.done, job.total))
+    return Progress(done=done, total=total)
+
+
+def job_claim(model: type[Job], job_id: int, **related: Any) -> Job | None:
+    """Move a queued job to running, or None when it is gone or another worker has it."""
+    manager = model._default_manager
+    job = manager.select_related("requested_by__membership", *related.get("with", ())) \
+        .filter(pk=job_id, status=Job.Status.QUEUED).first()
+    if job is None:
+        return None
+    try:
+        transition(job, to=Job.Status.RUNNING, actor=job.requested_by,
+                   allowed=model.TRANSITIONS)
+    except ValidationError:
+        return None  # another worker claimed it first
+    return job
+
+
+def job_finish(job: Job, **figures: Any) -> None:
+    """The job ended well: keep its final figures on the row."""
+    transition(job, to=Job.Status.DONE, actor=job.requested_by, allowed=type(job).TRANSITIONS,
+               extra={"finished_at": timezone.now(), **figures})
+
+
+def job_fail(job: Job, message: str, **figures: Any) -> None:
+    """The job ended without its result; `message` tells the user what happened."""
+    transition(job, to=Job.Status.FAILED, actor=job.requested_by,
+               allowed=type(job).TRANSITIONS, reason=message[:500],
+               extra={"error": message, "finished_at": timezone.now(), **figures})

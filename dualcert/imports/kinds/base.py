@@ -1,0 +1,82 @@
+"""The contract between the import engine and each kind of import.
+
+The engine (imports/engine.py) reads the file, maps columns to fields and hands a kind
+chunks of rows inside the batch's one transaction. A kind checks each row with the same
+rules as the pages (it calls the same services) and says what became of it. It never commits
+and never catches database errors: the engine decides whether the batch is kept.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dualcert.imports.fields import FieldSpec
+
+
+class Outcome(models.TextChoices):
+    CREATED = "created", _("created")
+    UPDATED = "updated", _("updated")
+    UNCHANGED = "unchanged", _("unchanged")
+    DUPLICATE = "duplicate", _("duplicate of an earlier row")
+    REFUSED = "refused", _("refused")
+
+
+@dataclass(frozen=True)
+class MappedRow:
+    """One data row: its row number as the spreadsheet shows it, and its cells by field key.
+
+    Values are the raw cells (str, int, float, bool, date, datetime or None); the kind reads
+    them with cells.py, so every kind reads dates, numbers and ID numbers the same way.
+    """
+
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RowResult:
+    number: int
+    outcome: Outcome
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class RunContext:
+    """What a run knows besides the rows: who imports, into which project, and a scratch pad
+    the kind keeps between chunks (rows seen so far, sessions found, …)."""
+
+    actor: Any
+    project: Any = None  # training.TrainingProject for enrollments, attendance and scores
+    today: date | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+class Kind:
+    """Base of an import kind; subclasses set the class attributes and `process`."""
+
+    key: str = ""
+    label: str | Promise = ""
+    fields: tuple[FieldSpec, ...] = ()
+    needs_project: bool = False
+    chunk_size: int = 500
+
+    def field(self, key: str) -> FieldSpec:
+        return next(spec for spec in self.fields if spec.key == key)
+
+    def check(self, context: RunContext) -> None:
+        """Refuse the whole batch before any row is read (ValidationError / PermissionDenied):
+        the actor's role, the project's state. Called at upload and again when the run starts.
+        """
+
+    def process(self, context: RunContext, rows: Sequence[MappedRow]) -> list[RowResult]:
+        """Check and write one chunk of rows; one RowResult per row, in order."""
+        raise NotImplementedError
+
+    def finish(self, context: RunContext) -> list[RowResult]:
+        """Work that waits for the last chunk (e.g. recomputing hours); may refuse rows."""
+        return []
