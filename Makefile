@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_WORKERS ?= 600
+DEMO_TASKS := django_tasks_db.DatabaseBackend
 
 .PHONY: demo test setup lint
 
@@ -20,7 +21,10 @@ demo: setup
 	$(BIN)/dualcert migrate --noinput
 	$(BIN)/dualcert load_catalog
 	$(BIN)/dualcert seed_demo --workers $(DEMO_WORKERS)
-	$(BIN)/dualcert runserver 127.0.0.1:8000
+	@# Long work (imports, exports, batch printing) runs in a task worker beside the server.
+	TASKS_BACKEND=$(DEMO_TASKS) $(BIN)/dualcert db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	TASKS_BACKEND=$(DEMO_TASKS) $(BIN)/dualcert runserver 127.0.0.1:8000
 
 test: setup
 	$(BIN)/ruff check .
