@@ -27,10 +27,17 @@ from django.utils.translation import gettext_lazy
 
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
-from dualcert.imports.kinds.base import Kind, MappedRow, Outcome, RowResult, RunContext
+from dualcert.imports.kinds.base import (
+    FirstRows,
+    Kind,
+    MappedRow,
+    Outcome,
+    RowResult,
+    RunContext,
+    worker_called,
+)
 from dualcert.imports.kinds.rows import (
     PERSON_FIELDS,
-    FirstRows,
     Person,
     project_enrollments,
     read_person,
@@ -247,7 +254,7 @@ class AttendanceKind(Kind):
             return refused(row.number, reasons)
         key = (enrollment.pk, frozenset(s.pk for s in marks))
         said = {s.pk: present for s, present in marks.items()}
-        who = _("The worker with ID number %(id)s") % {"id": person.masked}
+        who = worker_called(person.masked)
         repeated = sheet.first_rows.judge(key, row.number, said, who=who)
         if repeated is not None:
             return repeated

@@ -6,13 +6,14 @@ rules as the pages (it calls the same services) and says what became of it. It n
 and never catches database errors: the engine decides whether the batch is kept.
 """
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dualcert.imports.fields import FieldSpec
@@ -80,3 +81,36 @@ class Kind:
     def finish(self, context: RunContext) -> list[RowResult]:
         """Work that waits for the last chunk (e.g. recomputing hours); may refuse rows."""
         return []
+
+
+def worker_called(masked_id: str) -> str:
+    """How a row's messages name a worker: by the masked ID number, never the full one."""
+    return gettext("The worker with ID number %(id)s") % {"id": masked_id}
+
+
+class FirstRows:
+    """The first accepted row of each person (or person and session) in a file.
+
+    A later row saying the same is a duplicate and writes nothing; one saying something
+    else is refused, naming the earlier row, since the file contradicts itself.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[Hashable, tuple[int, Any]] = {}
+
+    def judge(self, key: Hashable, number: int, said: Any, *, who: str) -> RowResult | None:
+        """A result for a row already seen under `key`, or None for the first one."""
+        first = self._first.get(key)
+        if first is None:
+            return None
+        row, first_said = first
+        if first_said == said:
+            return RowResult(number, Outcome.DUPLICATE,
+                             (gettext("The same as row %(row)d.") % {"row": row},))
+        return RowResult(number, Outcome.REFUSED, (
+            gettext("%(who)s is already on row %(row)d with different details: keep one of "
+                    "the two rows.") % {"who": who, "row": row},
+        ))
+
+    def remember(self, key: Hashable, number: int, said: Any) -> None:
+        self._first.setdefault(key, (number, said))

@@ -18,9 +18,16 @@ from django.utils.translation import gettext_lazy
 from dualcert.catalog.models import Education
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
-from dualcert.imports.kinds.base import Kind, MappedRow, Outcome, RowResult, RunContext
-from dualcert.imports.kinds.rows import (
+from dualcert.imports.kinds.base import (
     FirstRows,
+    Kind,
+    MappedRow,
+    Outcome,
+    RowResult,
+    RunContext,
+    worker_called,
+)
+from dualcert.imports.kinds.rows import (
     project_enrollments,
     refused,
     write_row,
@@ -101,7 +108,7 @@ class EnrollmentsKind(Kind):
         if given is None or reasons:
             return refused(row.number, reasons)
         key = idnumber.lookup_hash(given.id_number)
-        who = _("The worker with ID number %(id)s") % {"id": idnumber.mask(given.id_number)}
+        who = worker_called(idnumber.mask(given.id_number))
         repeated = roll.first_rows.judge(key, row.number, (given, wage), who=who)
         if repeated is not None:
             return repeated

@@ -5,7 +5,7 @@ The enrollment, attendance and score imports share these rules, so a person is r
 a repeated row judged and a refusal worded the same way in each.
 """
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -120,31 +120,3 @@ def write_row(
 
 def refused(number: int, reasons: tuple[str, ...] | list[str]) -> RowResult:
     return RowResult(number, Outcome.REFUSED, tuple(reasons))
-
-
-class FirstRows:
-    """The first accepted row of each person (or person and session) in a file.
-
-    A later row saying the same is a duplicate and writes nothing; one saying something
-    else is refused, naming the earlier row, since the file contradicts itself.
-    """
-
-    def __init__(self) -> None:
-        self._first: dict[Hashable, tuple[int, Any]] = {}
-
-    def judge(self, key: Hashable, number: int, said: Any, *, who: str) -> RowResult | None:
-        """A result for a row already seen under `key`, or None for the first one."""
-        first = self._first.get(key)
-        if first is None:
-            return None
-        row, first_said = first
-        if first_said == said:
-            return RowResult(number, Outcome.DUPLICATE,
-                             (_("The same as row %(row)d.") % {"row": row},))
-        return refused(number, [
-            _("%(who)s is already on row %(row)d with different details: keep one of the two "
-              "rows.") % {"who": who, "row": row}
-        ])
-
-    def remember(self, key: Hashable, number: int, said: Any) -> None:
-        self._first.setdefault(key, (number, said))

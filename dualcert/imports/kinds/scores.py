@@ -18,10 +18,16 @@ from dualcert.assessment.models import Score, Sitting
 from dualcert.assessment.services import require_open_for_scores, score_record
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
-from dualcert.imports.kinds.base import Kind, MappedRow, Outcome, RowResult, RunContext
+from dualcert.imports.kinds.base import (
+    FirstRows,
+    Kind,
+    MappedRow,
+    Outcome,
+    RowResult,
+    RunContext,
+)
 from dualcert.imports.kinds.rows import (
     PERSON_FIELDS,
-    FirstRows,
     Person,
     project_enrollments,
     read_person,

@@ -24,7 +24,15 @@ from dualcert.catalog.selectors import (
 from dualcert.core.scoping import Role, scope_for
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
-from dualcert.imports.kinds.base import Kind, MappedRow, Outcome, RowResult, RunContext
+from dualcert.imports.kinds.base import (
+    FirstRows,
+    Kind,
+    MappedRow,
+    Outcome,
+    RowResult,
+    RunContext,
+    worker_called,
+)
 from dualcert.people import idnumber
 from dualcert.people.models import Worker
 from dualcert.people.roster import WorkerInput, require_worker_editor, workers_register_many
@@ -273,7 +281,7 @@ class WorkersKind(Kind):
         duplicate, one saying something else is refused. A repeat of a refused row is judged
         afresh, so the file's last good version of a person can still be imported.
         """
-        seen: dict[str, tuple[int, int]] = context.state.setdefault(_SEEN, {})
+        seen: FirstRows = context.state.setdefault(_SEEN, FirstRows())
         results: dict[int, RowResult] = {}
         inputs: dict[int, tuple[WorkerInput, str]] = {}
         for index, row in enumerate(rows):
@@ -290,15 +298,17 @@ class WorkersKind(Kind):
     def _register(
         self, context: RunContext, rows: Sequence[MappedRow],
         inputs: dict[int, tuple[WorkerInput, str]], pending: list[int],
-        seen: dict[str, tuple[int, int]], results: dict[int, RowResult],
+        seen: FirstRows, results: dict[int, RowResult],
     ) -> list[int]:
         """Register the first row of each person among `pending`; return the later ones."""
         first: dict[str, int] = {}
         later: list[int] = []
         for index in pending:
             given, key = inputs[index]
-            if key in seen:
-                results[index] = _repeat(rows[index].number, seen[key], hash(given))
+            who = worker_called(idnumber.mask(given.id_number))
+            repeated = seen.judge(key, rows[index].number, hash(given), who=who)
+            if repeated is not None:
+                results[index] = repeated
             elif key in first:
                 later.append(index)
             else:
@@ -311,19 +321,8 @@ class WorkersKind(Kind):
             number = rows[index].number
             results[index] = RowResult(number, Outcome(outcome.outcome), tuple(outcome.reasons))
             if outcome.outcome != "refused":
-                seen[key] = (number, hash(given))
+                seen.remember(key, number, hash(given))
         return later
-
-
-def _repeat(number: int, first: tuple[int, int], said: int) -> RowResult:
-    row, first_said = first
-    if first_said == said:
-        return RowResult(number, Outcome.DUPLICATE,
-                         (_("The same person and details as row %(row)d.") % {"row": row},))
-    return RowResult(number, Outcome.REFUSED, (
-        _("Same ID number as row %(row)d but different details; this row was not imported.")
-        % {"row": row},
-    ))
 
 
 WORKERS = WorkersKind()
