@@ -15,6 +15,7 @@ urlpatterns = [
     path("credentials/", include("dualcert.credentials.urls")),
     path("employment/", include("dualcert.employment.urls")),
     path("insights/", include("dualcert.insights.urls")),
+    path("imports/", include("dualcert.imports.urls", namespace="imports")),
     path("api/", include("dualcert.api")),
     # Public, no login: the published lists and the offline verification page.
     path(".well-known/dualcert/trust-list.json", public.trust_list, name="trust_list"),

@@ -11,6 +11,7 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
         (_("Projects"), "training:projects"),
         (_("Job demands"), "demand:demands"),
         (_("Workers"), "people:workers"),
+        (_("Imports"), "imports:index"),
         (_("Sittings"), "assessment:sittings"),
         (_("Certificates"), "credentials:certificates"),
         (_("Referrals"), "employment:referrals"),
@@ -22,6 +23,7 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
         (_("Projects"), "training:projects"),
         (_("Job demands"), "demand:demands"),
         (_("Workers"), "people:workers"),
+        (_("Imports"), "imports:index"),
         (_("Sittings"), "assessment:sittings"),
         (_("Certificates"), "credentials:certificates"),
         (_("Referrals"), "employment:referrals"),
@@ -37,10 +39,12 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
     Role.INSTITUTION: [
         (_("Projects"), "training:projects"),
         (_("Workers"), "people:workers"),
+        (_("Imports"), "imports:index"),
         (_("Pathways"), "catalog:pathways"),
     ],
     Role.EVALUATOR: [
         (_("Sittings"), "assessment:sittings"),
+        (_("Imports"), "imports:index"),
     ],
     Role.EMPLOYER: [
         (_("Job demands"), "demand:demands"),

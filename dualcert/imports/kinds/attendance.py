@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dualcert.core.scoping import Scope
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
 from dualcert.imports.kinds.base import (
@@ -48,7 +49,7 @@ from dualcert.imports.kinds.rows import (
 )
 from dualcert.training.models import Attendance, Enrollment, Session, TrainingProject
 from dualcert.training.services.attendance import attendance_mark, require_held, require_training
-from dualcert.training.services.base import require_staff
+from dualcert.training.services.base import is_staff_of, require_staff
 
 SESSION_KEY = "session:"
 STATE_KEY = "attendance"
@@ -185,6 +186,9 @@ class AttendanceKind(Kind):
         FieldSpec("present", gettext_lazy("Present"),
                   ("出勤", "是否出勤", "签到", "到课", "present"), parse="bool"),
     )
+
+    def offered(self, scope: Scope, project: Any) -> bool:
+        return project.status == TrainingProject.Status.TRAINING and is_staff_of(scope, project)
 
     def check(self, context: RunContext) -> None:
         """The actor runs or oversees the project, and the project is in training."""

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dualcert.core.scoping import Scope
 from dualcert.imports.fields import FieldSpec
 
 
@@ -68,6 +69,11 @@ class Kind:
 
     def field(self, key: str) -> FieldSpec:
         return next(spec for spec in self.fields if spec.key == key)
+
+    def offered(self, scope: Scope, project: Any) -> bool:
+        """Whether the upload page offers this kind (for `project`): a guess from the role and
+        the project's state that costs no query and takes no lock; `check` decides."""
+        return True
 
     def check(self, context: RunContext) -> None:
         """Refuse the whole batch before any row is read (ValidationError / PermissionDenied):

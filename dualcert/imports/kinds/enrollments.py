@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualcert.catalog.models import Education
+from dualcert.core.scoping import Scope
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
 from dualcert.imports.kinds.base import (
@@ -37,7 +38,7 @@ from dualcert.people import idnumber
 from dualcert.people.models import Worker
 from dualcert.people.roster import WorkerInput, workers_register_many
 from dualcert.training.models import Enrollment, TrainingProject
-from dualcert.training.services.base import require_staff
+from dualcert.training.services.base import is_staff_of, require_staff
 from dualcert.training.services.enrollment import enrollment_apply, require_enrolling
 
 STATE_KEY = "enrollments"
@@ -83,6 +84,9 @@ class EnrollmentsKind(Kind):
                   ("培训前月工资(元)", "培训前月工资", "培训前月收入", "原月工资", "wage before"),
                   parse="int"),
     )
+
+    def offered(self, scope: Scope, project: Any) -> bool:
+        return project.status == TrainingProject.Status.ENROLLING and is_staff_of(scope, project)
 
     def check(self, context: RunContext) -> None:
         """The actor runs or oversees the project, and the project is enrolling."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from dualcert.assessment import permissions
 from dualcert.assessment.models import Score, Sitting
 from dualcert.assessment.services import require_open_for_scores, score_record
+from dualcert.core.scoping import Role, Scope
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
 from dualcert.imports.kinds.base import (
@@ -87,6 +88,10 @@ class ScoresKind(Kind):
         FieldSpec("absent", gettext_lazy("Absent"), ("缺考", "是否缺考", "absent"),
                   parse="bool"),
     )
+
+    def offered(self, scope: Scope, project: Any) -> bool:
+        # Which evaluation body holds the sitting is asked by `check`, at upload.
+        return project.status == TrainingProject.Status.ASSESSING and scope.has(Role.EVALUATOR)
 
     def check(self, context: RunContext) -> None:
         """The project has its sitting, the actor scores it, and it is open for scores."""

@@ -21,7 +21,7 @@ from dualcert.catalog.selectors import (
     target_group_visible_to,
     township_visible_to,
 )
-from dualcert.core.scoping import Role, scope_for
+from dualcert.core.scoping import Role, Scope, scope_for
 from dualcert.imports import cells
 from dualcert.imports.fields import FieldSpec
 from dualcert.imports.kinds.base import (
@@ -35,7 +35,12 @@ from dualcert.imports.kinds.base import (
 )
 from dualcert.people import idnumber
 from dualcert.people.models import Worker
-from dualcert.people.roster import WorkerInput, require_worker_editor, workers_register_many
+from dualcert.people.roster import (
+    WORKER_EDITORS,
+    WorkerInput,
+    require_worker_editor,
+    workers_register_many,
+)
 
 # The worker's own columns; the enrollment import reads the same ones (and the wage before).
 # The first synonym of each is the header our exports write, so an export imports back.
@@ -269,6 +274,9 @@ class WorkersKind(Kind):
     fields = WORKER_FIELDS
     needs_project = False
     chunk_size = 1000
+
+    def offered(self, scope: Scope, project: Any) -> bool:
+        return scope.has(*WORKER_EDITORS)
 
     def check(self, context: RunContext) -> None:
         require_worker_editor(context.actor)
