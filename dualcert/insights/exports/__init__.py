@@ -1,0 +1,1 @@
+"""Exports of the list pages and of the headline figures to .xlsx, as background jobs."""
