@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dualcert.core.models import Job
 from dualcert.core.scoping import EVERYTHING, Scope, ScopedQuerySet
@@ -40,8 +41,8 @@ class ImportBatch(Job):
                             default=Mode.ALL_OR_NOTHING)
     dry_run = models.BooleanField(_("trial run (nothing is written)"), default=False)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("import rows", "created"), default=0)
+    updated = models.PositiveIntegerField(pgettext_lazy("import rows", "updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicate rows"), default=0)
     refused = models.PositiveIntegerField(_("refused"), default=0)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dualcert.core.scoping import Scope
@@ -21,8 +21,8 @@ from dualcert.imports.fields import FieldSpec
 
 
 class Outcome(models.TextChoices):
-    CREATED = "created", _("created")
-    UPDATED = "updated", _("updated")
+    CREATED = "created", pgettext_lazy("import rows", "created")
+    UPDATED = "updated", pgettext_lazy("import rows", "updated")
     UNCHANGED = "unchanged", _("unchanged")
     DUPLICATE = "duplicate", _("duplicate of an earlier row")
     REFUSED = "refused", _("refused")
