@@ -38,12 +38,12 @@ HEADER = ["姓名", "身份证号码", "所在县市"]
 @pytest.fixture(scope="module")
 def office_files(tmp_path_factory: Any) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("office-rosters")
-    rows = [HEADER, *([name, cell, "昌吉市"] for name, cell, _code, _n in CASES)]
+    rows: list[list[Any]] = [HEADER, *([name, cell, "昌吉市"] for name, cell, _code, _n in CASES)]
     source = write_fods(folder / "roster.fods", rows, text_columns=[1],
                         merged_title="昌吉市2026年职业技能培训花名册（一培双证）")
     files = {fmt: libreoffice_convert([source], fmt, folder / fmt)[0]
              for fmt in ("xlsx", "xls", "ods")}
-    text_rows = [["昌吉市2026年培训花名册"], HEADER,
+    text_rows: list[list[Any]] = [["昌吉市2026年培训花名册"], HEADER,
                  *([name, "6.52301E+17" if isinstance(cell, float) else cell, "昌吉市"]
                    for name, cell, _code, _n in CASES)]
     files["csv"] = write_csv(folder / "roster.csv", text_rows, encoding="gb18030")
