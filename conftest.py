@@ -145,14 +145,27 @@ def _browser_missing_reason() -> str | None:
     return None
 
 
+def _require(reason: str | None, what: str) -> None:
+    """A missing outside tool: skip on a newcomer's machine (the reason is printed), fail
+    under CI, which installs it."""
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} must run in CI: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> None:
+    """LibreOffice (headless) writes the office-suite files the import tests read."""
+    missing = not (shutil.which("soffice") or shutil.which("libreoffice"))
+    _require("LibreOffice is not installed (Debian package 'libreoffice-calc-nogui')"
+             if missing else None, "spreadsheet tests with LibreOffice files")
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright. Missing browser: skip here, fail under CI."""
-    reason = _browser_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(reason)
+    _require(_browser_missing_reason(), "browser tests")
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -36,7 +36,7 @@ HEADER = ["姓名", "身份证号码", "所在县市"]
 
 
 @pytest.fixture(scope="module")
-def office_files(tmp_path_factory: Any) -> dict[str, Path]:
+def office_files(tmp_path_factory: Any, libreoffice: None) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("office-rosters")
     rows: list[list[Any]] = [HEADER, *([name, cell, "昌吉市"] for name, cell, _code, _n in CASES)]
     source = write_fods(folder / "roster.fods", rows, text_columns=[1],

@@ -61,7 +61,7 @@ def _refusal(call, *args) -> ValidationError:
 
 
 @pytest.fixture(scope="session")
-def office(tmp_path_factory) -> SimpleNamespace:
+def office(tmp_path_factory, libreoffice) -> SimpleNamespace:
     """The same sheets as LibreOffice writes them: one soffice run per target format."""
     folder = tmp_path_factory.mktemp("office")
     profile = folder / "profile"
