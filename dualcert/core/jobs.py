@@ -4,7 +4,9 @@ Progress goes to the cache so that another process (the page server) can read it
 job's own transaction is still open; the job row gets the final figures when it ends.
 """
 
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import caches
@@ -16,12 +18,16 @@ from dualcert.core.workflow import transition
 
 PROGRESS_CACHE = "progress"
 PROGRESS_SECONDS = 24 * 3600
+# A running job reports progress every few seconds; one silent this long has lost its process
+# (killed, machine restarted). Its transaction was rolled back with it.
+STALL_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
 class Progress:
     done: int
     total: int
+    at: float | None = None  # when the job last said how far it had got (epoch seconds)
 
     @property
     def percent(self) -> int:
@@ -36,15 +42,23 @@ def _key(job: Job) -> str:
 
 def progress_set(job: Job, *, done: int, total: int) -> None:
     """Say how far a running job has got (readable at once from any process)."""
-    caches[PROGRESS_CACHE].set(_key(job), (done, total), PROGRESS_SECONDS)
+    caches[PROGRESS_CACHE].set(_key(job), (done, total, time.time()), PROGRESS_SECONDS)
 
 
 def progress_of(job: Job) -> Progress:
     """How far the job has got: the row's figures once it has ended, else the cache's."""
     if job.status in (Job.Status.DONE, Job.Status.FAILED):
         return Progress(done=job.done, total=job.total)
-    done, total = caches[PROGRESS_CACHE].get(_key(job), (job.done, job.total))
-    return Progress(done=done, total=total)
+    done, total, at = caches[PROGRESS_CACHE].get(_key(job), (job.done, job.total, None))
+    return Progress(done=done, total=total, at=at)
+
+
+def job_stalled(job: Job) -> bool:
+    """A running job that has shown no sign of life for STALL_AFTER: its process is gone."""
+    if job.status != Job.Status.RUNNING:
+        return False
+    last = progress_of(job).at or job.updated_at.timestamp()
+    return time.time() - last > STALL_AFTER.total_seconds()
 
 
 def job_claim(model: type[Job], job_id: int, **related: Any) -> Job | None:

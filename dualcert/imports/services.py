@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dualcert.core.audit import audit_record
-from dualcert.core.jobs import job_claim, job_fail, job_finish, progress_set
+from dualcert.core.jobs import job_claim, job_fail, job_finish, job_stalled, progress_set
 from dualcert.core.models import Job
 from dualcert.core.workflow import transition
 from dualcert.imports import engine
@@ -284,6 +284,23 @@ def import_batch_execute(
     audit_record(actor=batch.requested_by, action="import.finish", obj=batch,
                  after=report.figures())
     return report
+
+
+def import_batch_give_up(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """End a batch whose run has stopped without a word (its process was killed): it is
+    marked failed, and since its one transaction died with the process, nothing of it was
+    written. Its uploader or the bureau may do this once it has been silent long enough."""
+    from dualcert.core.scoping import scope_for
+
+    if batch.requested_by_id != getattr(actor, "pk", None) and not scope_for(actor).is_bureau:
+        raise PermissionDenied(_("Only the person who uploaded the file may do this."))
+    if not job_stalled(batch):
+        raise ValidationError(_("This import is still running or has ended; wait for it."),
+                              code="not_stalled")
+    job_fail(batch, _("The import stopped before it finished (the process running it ended), "
+                      "so nothing from it was written. Upload the file again."))
+    audit_record(actor=actor, action="import.give_up", obj=batch)
+    return batch
 
 
 def import_batch_run(*, batch_id: int) -> ImportBatch | None:

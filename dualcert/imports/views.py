@@ -12,10 +12,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from dualcert.core.jobs import progress_of
+from dualcert.core.jobs import job_stalled, progress_of
 from dualcert.core.scoping import scope_for
 from dualcert.imports import selectors, services
 from dualcert.imports.forms import MappingForm, UploadForm, column_letter
@@ -156,7 +156,8 @@ def _render_preview(request: HttpRequest, batch: ImportBatch, form: MappingForm 
 
 
 def _render_progress(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
-    context = {"batch": batch, "kind": kind_for(batch.kind), "progress": progress_of(batch)}
+    context = {"batch": batch, "kind": kind_for(batch.kind), "progress": progress_of(batch),
+               "stalled": job_stalled(batch)}
     if getattr(request, "htmx", False):
         return render(request, "imports/progress.html#status", context)
     return render(request, "imports/progress.html", context)
@@ -193,6 +194,18 @@ def _render_report(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
         and services.error_sheet_file(batch).is_file(),
         "form": _upload_form(request, initial={"kind": batch.kind, "project": project}),
     })
+
+
+@login_required
+@require_POST
+def batch_give_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Mark a run that stopped without finishing as failed (nothing of it was written)."""
+    batch = selectors.import_batch_get_for(request.user, public_id)
+    try:
+        services.import_batch_give_up(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.info(request, exc.messages[0])
+    return redirect("imports:batch", public_id=batch.public_id)
 
 
 @login_required

@@ -1,14 +1,18 @@
 """The imports pages' doors: who sees which kinds and batches, links in, queries, admin."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dualcert.assessment.tests.helpers import sitting_for
+from dualcert.core.models import AuditEntry
 from dualcert.imports.models import ImportBatch
 from dualcert.imports.tests.page_helpers import (
     INDEX,
@@ -249,3 +253,42 @@ def test_other_staff_accounts_do_not_reach_the_imports_admin(world, client_for):
     officer.save()
     response = client_for(officer).get(reverse("admin:imports_importbatch_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def _running(world: Any, tmp_path: Path, client_for: Any) -> ImportBatch:
+    client = client_for(world.users["county_a"])
+    path, _rows = roster(tmp_path)
+    upload(client, path)
+    batch = latest()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_a_run_silent_for_ten_minutes_is_shown_stopped_and_its_uploader_marks_it_so(
+    world: Any, tmp_path: Path, client_for: Any,
+) -> None:
+    batch = _running(world, tmp_path, client_for)
+    client = client_for(world.users["county_a"])
+    assert "no progress for more than ten minutes" not in body(client.get(batch_url(batch)))
+    refused = client.post(reverse("imports:batch_give_up", args=[batch.public_id]), follow=True)
+    assert "still running" in body(refused)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        assert "no progress for more than ten minutes" in body(client.get(batch_url(batch)))
+        client.post(reverse("imports:batch_give_up", args=[batch.public_id]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "nothing from it was written" in batch.error
+    assert AuditEntry.objects.filter(action="import.give_up", object_pk=batch.pk).exists()
+
+
+def test_someone_else_cannot_mark_an_import_stopped(
+    world: Any, tmp_path: Path, client_for: Any,
+) -> None:
+    batch = _running(world, tmp_path, client_for)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        response = client_for(world.users["county_b"]).post(
+            reverse("imports:batch_give_up", args=[batch.public_id]))
+    assert response.status_code == 404
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.RUNNING
