@@ -82,6 +82,14 @@ class CountyRow:
     region: Region
     figures: Figures
 
+    @property
+    def code(self) -> str:
+        return self.region.code
+
+    @property
+    def label(self) -> str:
+        return self.region.name
+
 
 @dataclass
 class TypeRow:
