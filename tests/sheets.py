@@ -27,6 +27,11 @@ SOFFICE_TIMEOUT = 180  # seconds; a cold LibreOffice start on a busy machine tak
 Rows = Sequence[Sequence[Any]]
 
 
+def wrong_check_digit(number: str) -> str:
+    """The same ID number with a check digit that is wrong (a typing slip)."""
+    return number[:17] + ("1" if number[17] != "1" else "2")
+
+
 def write_xlsx_openpyxl(
     path: Path, rows: Rows, *, text_columns: Iterable[int] = (), merged: Iterable[str] = (),
 ) -> Path:

@@ -7,6 +7,7 @@ job's own transaction is still open; the job row gets the final figures when it 
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import caches
@@ -59,6 +60,17 @@ def job_stalled(job: Job) -> bool:
         return False
     last = progress_of(job).at or job.updated_at.timestamp()
     return time.time() - last > STALL_AFTER.total_seconds()
+
+
+def forget_old_files(directory: Path, *, days: int) -> None:
+    """Delete the files in `directory` older than `days` days: uploads, error sheets and
+    exports hold personal data. Called at each new request for one, so no scheduler is needed."""
+    if not directory.is_dir():
+        return
+    cutoff = time.time() - timedelta(days=days).total_seconds()
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def job_claim(model: type[Job], job_id: int, **related: Any) -> Job | None:

@@ -5,7 +5,10 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from dualcert.core.scoping import EVERYTHING, Scope, ScopedQuerySet
 
 
 class BaseModel(models.Model):
@@ -101,6 +104,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RequesterQuerySet(ScopedQuerySet):
+    """Jobs whose result holds what their requester may see (rows, full ID numbers): only the
+    requester sees the job and its file, and the bureau, who sees everything."""
+
+    def scope_q(self, scope: Scope, *, write: bool) -> Q:
+        if scope.is_bureau:
+            return EVERYTHING
+        return Q(requested_by_id=scope.user_id)
 
 
 class Job(BaseModel):

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from dualcert.catalog.models import CertificateType
-from dualcert.core.models import BaseModel
+from dualcert.core.models import BaseModel, RequesterQuerySet
 from dualcert.core.scoping import EVERYTHING, NOTHING, Role, Scope, ScopedQuerySet
 
 
@@ -200,15 +200,6 @@ class Verification(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verdict}"
 
 
-class PrintJobQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope, *, write: bool) -> Q:
-        # A batch holds the certificates its requester may see, so only the requester (and
-        # the bureau, who sees every certificate) may see the job and its file.
-        if scope.is_bureau:
-            return EVERYTHING
-        return Q(requested_by_id=scope.user_id)
-
-
 class PrintJob(BaseModel):
     """One batch print of a project's certificates into one PDF, made by a background task.
 
@@ -241,7 +232,7 @@ class PrintJob(BaseModel):
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = PrintJobQuerySet.as_manager()
+    objects = RequesterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("print job")

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from dualcert.core.scoping import Role, scope_for
+from dualcert.core.views import PRIVATE, private_download
 from dualcert.credentials import selectors
 from dualcert.credentials.models import PrintJob
 from dualcert.credentials.printing import documents, jobs
@@ -18,7 +19,6 @@ from dualcert.credentials.printing import selectors as printing
 from dualcert.credentials.printing.qr import certificate_qr_png
 from dualcert.training.selectors import project_get_for
 
-PRIVATE = "private, no-store"
 RECORD_FAULTS = {"unsigned", "unreadable_payload"}
 
 
@@ -114,15 +114,10 @@ def print_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def print_job_download(request: HttpRequest, public_id: UUID) -> FileResponse:
     """The finished batch PDF (404 until it is done, or when its file was cleared away)."""
     job = printing.print_job_get_for(request.user, public_id)
-    path = jobs.print_file(job)
-    if job.status != PrintJob.Status.DONE or not path.is_file():
-        raise Http404("not printed")
     made = timezone.localtime(job.created_at)
-    response = FileResponse(path.open("rb"), as_attachment=True,
+    return private_download(jobs.print_file(job), content_type="application/pdf",
                             filename=f"{job.project.code}-{made:%Y%m%d-%H%M}.pdf",
-                            content_type="application/pdf")
-    response["Cache-Control"] = PRIVATE
-    return response
+                            ready=job.status == PrintJob.Status.DONE)
 
 
 def _require_worker(request: HttpRequest) -> None:

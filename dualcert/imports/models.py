@@ -1,21 +1,10 @@
 """Imports: one uploaded spreadsheet, its column mapping, its run and its report."""
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dualcert.core.models import Job
-from dualcert.core.scoping import EVERYTHING, Scope, ScopedQuerySet
-
-
-class ImportBatchQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope, *, write: bool) -> Q:
-        # A batch holds the rows of a file its uploader chose: only they (and the bureau)
-        # see it, its report and its error sheet.
-        if scope.is_bureau:
-            return EVERYTHING
-        return Q(requested_by_id=scope.user_id)
+from dualcert.core.models import Job, RequesterQuerySet
 
 
 class ImportBatch(Job):
@@ -48,7 +37,7 @@ class ImportBatch(Job):
     refused = models.PositiveIntegerField(_("refused"), default=0)
     written = models.BooleanField(_("written to the database"), default=False)
 
-    objects = ImportBatchQuerySet.as_manager()
+    objects = RequesterQuerySet.as_manager()
 
     class Meta(Job.Meta):
         verbose_name = _("import")

@@ -3,10 +3,8 @@
 import logging
 import os
 import tempfile
-import time
 import traceback
 from collections.abc import Callable
-from datetime import timedelta
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +16,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dualcert.core.audit import audit_record
-from dualcert.core.jobs import job_claim, job_fail, job_finish, job_stalled, progress_set
+from dualcert.core.jobs import (
+    forget_old_files,
+    job_claim,
+    job_fail,
+    job_finish,
+    job_stalled,
+    progress_set,
+)
 from dualcert.core.models import Job
 from dualcert.core.workflow import transition
 from dualcert.imports import engine
@@ -94,17 +99,6 @@ def _guess_mapping(kind: Kind, project: Any, path: Path, file_format: str
     return guess.row_number, guess.headers, {str(i): key for i, key in mapping.items()}
 
 
-def forget_old_files() -> None:
-    """Uploaded files and error sheets hold personal data: they go after IMPORT_KEEP_DAYS."""
-    directory = Path(settings.IMPORT_DIR)
-    if not directory.is_dir():
-        return
-    cutoff = time.time() - timedelta(days=settings.IMPORT_KEEP_DAYS).total_seconds()
-    for path in directory.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
 @transaction.atomic
 def import_batch_upload(
     *, actor: Any, kind: str, upload: IO[bytes], file_name: str, project: Any = None,
@@ -117,7 +111,7 @@ def import_batch_upload(
     """
     chosen = _kind(kind)
     chosen.check(_context(chosen, actor, project))
-    forget_old_files()
+    forget_old_files(Path(settings.IMPORT_DIR), days=settings.IMPORT_KEEP_DAYS)
     temporary = _store(upload, Path(file_name).suffix.lower()[:8])
     try:
         file_format = detect_format(temporary, file_name)

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from dualcert.core.jobs import job_stalled, progress_of
 from dualcert.core.scoping import scope_for
+from dualcert.core.views import XLSX, private_download
 from dualcert.imports import selectors, services
 from dualcert.imports.forms import MappingForm, UploadForm, column_letter
 from dualcert.imports.headers import missing_required
@@ -24,8 +25,6 @@ from dualcert.imports.kinds import all_kinds, kind_for
 from dualcert.imports.models import ImportBatch
 
 PAGE_SIZE = 100
-PRIVATE = "private, no-store"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Refusals of the upload coded as one of these are shown at that field; the rest (the file's
 # format, size, header) above the form.
 UPLOAD_FIELDS = ("kind", "project")
@@ -213,12 +212,8 @@ def batch_give_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def batch_errors(request: HttpRequest, public_id: UUID) -> FileResponse:
     """The error sheet of a finished import (404 when no row was refused or it was cleared)."""
     batch = selectors.import_batch_get_for(request.user, public_id)
-    path = services.error_sheet_file(batch)
-    if batch.status != Status.DONE or not path.is_file():
-        raise Http404("no error sheet")
     made = timezone.localtime(batch.created_at)
     # Named by the kind and the time, never by the uploaded file: its name may be a person's.
-    response = FileResponse(path.open("rb"), as_attachment=True, content_type=XLSX,
-                            filename=f"errors-{batch.kind}-{made:%Y%m%d-%H%M}.xlsx")
-    response["Cache-Control"] = PRIVATE
-    return response
+    return private_download(services.error_sheet_file(batch), content_type=XLSX,
+                            filename=f"errors-{batch.kind}-{made:%Y%m%d-%H%M}.xlsx",
+                            ready=batch.status == Status.DONE)

@@ -4,17 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dualcert.core.models import Job
-from dualcert.core.scoping import EVERYTHING, Scope, ScopedQuerySet
-
-
-class ExportJobQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope, *, write: bool) -> Q:
-        # An export holds the rows its requester may see (full ID numbers for some roles), so
-        # only the requester (and the bureau, who sees every row) may see the job and its file.
-        if scope.is_bureau:
-            return EVERYTHING
-        return Q(requested_by_id=scope.user_id)
+from dualcert.core.models import Job, RequesterQuerySet
 
 
 class ExportJob(Job):
@@ -36,7 +26,7 @@ class ExportJob(Job):
     kind = models.CharField(_("what is exported"), max_length=16, choices=Kind.choices)
     params = models.JSONField(_("filters"), default=dict, blank=True)
 
-    objects = ExportJobQuerySet.as_manager()
+    objects = RequesterQuerySet.as_manager()
 
     class Meta(Job.Meta):
         verbose_name = _("export")

@@ -4,18 +4,17 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dualcert.core.jobs import progress_of
+from dualcert.core.views import PRIVATE, XLSX, private_download
 from dualcert.insights import selectors
 from dualcert.insights.exports import jobs
 from dualcert.insights.forms import DashboardForm
 from dualcert.insights.models import ExportJob
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -55,7 +54,6 @@ def funnel(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 # -- exports -------------------------------------------------------------------------------------
 
-PRIVATE = "private, no-store"
 
 
 @login_required
@@ -85,13 +83,8 @@ def export_job(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def export_download(request: HttpRequest, public_id: UUID) -> FileResponse:
     """The finished workbook (404 until it is done, or when its file was cleared away)."""
     job = selectors.export_job_get_for(request.user, public_id)
-    path = jobs.export_file(job)
-    if job.status != ExportJob.Status.DONE or not path.is_file():
-        raise Http404("not exported")
-    response = FileResponse(path.open("rb"), as_attachment=True,
-                            filename=jobs.export_file_name(job), content_type=XLSX)
-    response["Cache-Control"] = PRIVATE
-    return response
+    return private_download(jobs.export_file(job), filename=jobs.export_file_name(job),
+                            content_type=XLSX, ready=job.status == ExportJob.Status.DONE)
 
 
 @login_required

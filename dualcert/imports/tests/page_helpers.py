@@ -10,18 +10,13 @@ from django.urls import reverse
 
 from dualcert.imports.models import ImportBatch, ImportRowError
 from tests.page_reading import body, errors
-from tests.sheets import roster_rows, write_xlsx_openpyxl
+from tests.sheets import roster_rows, write_xlsx_openpyxl, wrong_check_digit
 
 INDEX = reverse("imports:index")
 # Not one of the ID number's synonyms, so the guesser leaves it for the officer to map.
 ODD_ID_HEADER = "居民证件编号"
 ID_COLUMN = 1  # roster_rows puts the ID number second
 PHONE_COLUMN = 3
-
-
-def wrong_check_digit(number: str) -> str:
-    last = number[-1]
-    return number[:-1] + ("1" if last != "1" else "2")
 
 
 def roster(tmp_path: Path, n: int = 5, *, seed: int = 1, id_header: str | None = None,

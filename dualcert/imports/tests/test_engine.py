@@ -14,11 +14,7 @@ from dualcert.imports import services
 from dualcert.imports.kinds.workers import WORKERS
 from dualcert.imports.models import ImportBatch, ImportRowError
 from dualcert.people.models import Worker
-from tests.sheets import roster_rows, write_xlsx_openpyxl
-
-
-def wrong_check_digit(number: str) -> str:
-    return number[:17] + ("1" if number[17] != "1" else "2")
+from tests.sheets import roster_rows, write_xlsx_openpyxl, wrong_check_digit
 
 
 def _roster(world: Any, n: int = 6, *, bad: int = 0, seed: int = 7) -> list[list[Any]]:

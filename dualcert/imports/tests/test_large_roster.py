@@ -7,9 +7,9 @@ from typing import Any
 
 from dualcert.core.xlsx import Column, SheetData, write_xlsx
 from dualcert.imports import services
-from dualcert.imports.tests.test_engine import wrong_check_digit
 from dualcert.people import idnumber
 from dualcert.people.models import Worker
+from tests.sheets import wrong_check_digit
 
 ROWS = 100_000
 BAD_ROWS = {17, 50_003, 99_998}  # data rows (1-based) given a wrong check digit

@@ -1,8 +1,6 @@
 """The imports pages: upload, preview and mapping, report and error sheet, refusals."""
 
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -30,11 +28,6 @@ from dualcert.training.models import TrainingProject
 from tests.factories import TrainingProjectFactory
 from tests.page_reading import body, chosen, errors, flash
 from tests.sheets import roster_rows, write_csv, write_xlsx_openpyxl
-
-
-@pytest.fixture(autouse=True)
-def _import_dir(settings: Any, tmp_path: Path) -> None:
-    settings.IMPORT_DIR = tmp_path / "imports"
 
 
 def test_upload_shows_the_guessed_mapping_and_masked_ids(world, client_for, tmp_path):

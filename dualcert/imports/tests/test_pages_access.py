@@ -28,12 +28,6 @@ from dualcert.imports.tests.page_helpers import (
 from dualcert.training.models import TrainingProject
 from tests.page_reading import body, chosen, controls
 
-
-@pytest.fixture(autouse=True)
-def _import_dir(settings: Any, tmp_path: Path) -> None:
-    settings.IMPORT_DIR = tmp_path / "imports"
-
-
 # The upload page
 
 def test_entry_links_preselect_the_kind_and_the_project(world, client_for):

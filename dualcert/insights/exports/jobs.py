@@ -8,9 +8,7 @@ job runs, under the requester's scope as it is then.
 import logging
 import os
 import tempfile
-import time
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dualcert.core.audit import audit_record
-from dualcert.core.jobs import job_claim, job_fail, job_finish, progress_set
+from dualcert.core.jobs import forget_old_files, job_claim, job_fail, job_finish, progress_set
 from dualcert.core.scoping import Role, scope_for
 from dualcert.core.xlsx import SheetData, write_xlsx
 from dualcert.insights.exports import headers as h
@@ -65,18 +63,6 @@ def _clean(actor: Any, kind: str, filters: Mapping[str, Any]) -> dict[str, str]:
     return LIST_EXPORTS[kind].clean(actor, filters)
 
 
-def forget_old_exports() -> None:
-    """Exported files hold personal data: they go after IMPORT_KEEP_DAYS (their jobs stay,
-    and say the file is gone). Run at each request, so no scheduler is needed."""
-    directory = Path(settings.EXPORT_DIR)
-    if not directory.is_dir():
-        return
-    cutoff = time.time() - timedelta(days=settings.IMPORT_KEEP_DAYS).total_seconds()
-    for path in directory.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
 @transaction.atomic
 def export_request(
     *, actor: Any, kind: str, filters: Mapping[str, Any], language: str = ""
@@ -90,7 +76,7 @@ def export_request(
     from dualcert.insights.tasks import run_export
 
     params = _clean(actor, kind, filters)
-    forget_old_exports()
+    forget_old_files(Path(settings.EXPORT_DIR), days=settings.IMPORT_KEEP_DAYS)
     job = ExportJob.objects.create(kind=kind, params=params, requested_by=actor,
                                    language=language or translation.get_language() or "")
     audit_record(actor=actor, action="export.request", obj=job,
