@@ -1,13 +1,18 @@
 """JSON API of the insights stage (same selectors as the pages)."""
 
+from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from django.urls import reverse
+from ninja import Router, Schema, Status
 
 from dualcert.catalog.models import Region
 from dualcert.core.api_errors import REFUSALS
+from dualcert.core.jobs import progress_of
 from dualcert.insights import selectors
+from dualcert.insights.exports import jobs as export_jobs
+from dualcert.insights.models import ExportJob
 from dualcert.insights.schemas import (
     CountyOut,
     FiguresOut,
@@ -63,3 +68,46 @@ def funnel(request: HttpRequest, public_id: UUID) -> FunnelOut:
         steps=[FunnelStepOut(key=s.key, label=s.label, count=s.count,
                              share_of_previous=s.share_of_previous) for s in steps],
     )
+
+
+class ExportIn(Schema):
+    kind: str  # workers | projects | enrollments | results | certificates | placements | figures
+    filters: dict[str, str] = {}  # the list page's filters, as its query string names them
+
+
+class ExportJobOut(Schema):
+    public_id: UUID
+    kind: str
+    status: str
+    error: str
+    done: int
+    total: int
+    download_url: str | None
+
+
+def _export_out(job: ExportJob) -> ExportJobOut:
+    progress = progress_of(job)
+    kept = job.status == ExportJob.Status.DONE and export_jobs.export_file(job).is_file()
+    return ExportJobOut(
+        public_id=job.public_id, kind=job.kind, status=job.status, error=job.error,
+        done=progress.done, total=progress.total,
+        download_url=reverse("insights:export_download", kwargs={"public_id": job.public_id})
+        if kept else None,
+    )
+
+
+@router.post("/exports", response={202: ExportJobOut, **REFUSALS}, url_name="export_request")
+def export_request(request: HttpRequest, payload: ExportIn) -> Any:
+    """Ask for an .xlsx export of a list (with its filters) or of the headline figures; it is
+    made in the background within the caller's scope."""
+    job = export_jobs.export_request(actor=request.user, kind=payload.kind,
+                                     filters=payload.filters,
+                                     language=getattr(request, "LANGUAGE_CODE", ""))
+    return Status(202, _export_out(selectors.export_job_get_for(request.user, job.public_id)))
+
+
+@router.get("/exports/{public_id}", response={200: ExportJobOut, **REFUSALS},
+            url_name="export_job")
+def export_job(request: HttpRequest, public_id: UUID) -> ExportJobOut:
+    """An export's status and progress, and its download address once it is made."""
+    return _export_out(selectors.export_job_get_for(request.user, public_id))
