@@ -1,12 +1,10 @@
 """A roster import at a desk in real Chromium: upload → preview and fix the mapping → see the
 row errors → download the error sheet → fix it → upload it → done."""
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
@@ -16,6 +14,7 @@ from dualcert.people import idnumber
 from dualcert.people.models import Worker
 from tests.browser import assert_fits_phone
 from tests.sheets import roster_rows, write_xlsx_openpyxl
+from tests.tasks import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -182,11 +181,6 @@ def test_an_officer_fixes_the_mapping_and_the_refused_rows_until_the_roster_is_i
     phone.close()
 
 
-def _run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(),
-                 stderr=io.StringIO())
-
-
 @pytest.mark.parametrize("javascript", [True, False])
 def test_the_progress_page_turns_into_the_report_once_a_worker_has_run_the_import(
     live_server: Any, chromium: Any, sign_in_page: Any, world: Any, files: dict[str, Any],
@@ -204,7 +198,7 @@ def test_the_progress_page_turns_into_the_report_once_a_worker_has_run_the_impor
     assert page.locator("#import-progress .badge").inner_text() == "queued"
     assert "You may leave this page" in page.locator("#import-progress").inner_text()
 
-    _run_worker()  # the officer waits on the page; nobody reloads it
+    run_queued_tasks()  # the officer waits on the page; nobody reloads it
     page.wait_for_selector(".report-figures", timeout=8000)
     assert page.locator('[data-figure="created"] b').inner_text() == "7"
     context.close()

@@ -1,21 +1,15 @@
 """Batch printing at a desk in real Chromium: the progress page follows a worker process."""
 
-import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from dualcert.credentials.models import PrintJob
 from dualcert.credentials.tests.printing_helpers import issue_dual_and_single
+from tests.tasks import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(),
-                 stderr=io.StringIO())
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def test_progress_page_shows_the_download_once_a_worker_has_printed(
     download = page.locator(f'a[href$="{job.public_id}/download/"]')
     assert download.count() == 0
 
-    _run_worker()  # the officer waits on the page; nobody reloads it
+    run_queued_tasks()  # the officer waits on the page; nobody reloads it
     download.wait_for(timeout=8000)
     assert page.locator("progress").get_attribute("value") == "100"
     with page.expect_download() as info:

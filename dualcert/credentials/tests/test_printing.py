@@ -1,7 +1,6 @@
 """Printed certificates read back with third-party tools: QR codes, PDFs, fonts, batch jobs."""
 
 import base64
-import io
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +11,6 @@ import cbor2
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from dualcert.core.models import AuditEntry
@@ -31,6 +29,7 @@ from dualcert.credentials.tests.readback import (
     zbar_texts,
     zxing_texts,
 )
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -452,8 +451,7 @@ def test_with_the_database_queue_the_job_waits_for_a_worker_process(
     job = PrintJob.objects.get()
     assert job.status == "queued"
     assert 'hx-trigger="every 1s"' in client.get(_url("print_job", job)).content.decode()
-    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(),
-                 stderr=io.StringIO())
+    run_queued_tasks()
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == ("done", 2, 2)
     page = client.get(_url("print_job", job)).content.decode()

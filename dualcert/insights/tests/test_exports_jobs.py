@@ -1,7 +1,6 @@
 """Export jobs: POST from a list page, progress page, download, who may see them, audit, and
 both task backends (immediate in development, the database queue in production)."""
 
-import io
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from dualcert.core.jobs import progress_of, progress_set
@@ -18,6 +16,7 @@ from dualcert.core.workflow import history
 from dualcert.insights.exports import jobs
 from dualcert.insights.models import ExportJob
 from dualcert.insights.tests.exporting import job_url, latest_job, sheet_rows, start
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -222,8 +221,7 @@ def test_with_the_database_queue_the_job_waits_for_a_worker_process(
     job = latest_job()
     assert job.status == "queued"
     assert 'hx-trigger="every 1s"' in client.get(job_url("export_job", job)).content.decode()
-    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(),
-                 stderr=io.StringIO())
+    run_queued_tasks()
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == ("done", 1, 1)
     assert client.get(job_url("export_download", job)).status_code == 200
