@@ -16,6 +16,7 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
         (_("Sittings"), "assessment:sittings"),
         (_("Certificates"), "credentials:certificates"),
         (_("Referrals"), "employment:referrals"),
+        (_("Follow-ups"), "employment:followups"),
         (_("Pathways"), "catalog:pathways"),
         (_("Audit log"), "core:audit"),
     ],
@@ -29,6 +30,7 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
         (_("Sittings"), "assessment:sittings"),
         (_("Certificates"), "credentials:certificates"),
         (_("Referrals"), "employment:referrals"),
+        (_("Follow-ups"), "employment:followups"),
         (_("Pathways"), "catalog:pathways"),
     ],
     Role.DEPARTMENT: [

@@ -1,6 +1,7 @@
 """JSON API of the employment stage (same services and selectors as the pages)."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -10,17 +11,20 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from dualcert.core.api_errors import REFUSALS
-from dualcert.employment import selectors, services
+from dualcert.employment import followups, selectors, services
 from dualcert.employment.matching import candidates_for_demand
-from dualcert.employment.models import Referral
+from dualcert.employment.models import FollowUp, Referral
 from dualcert.employment.schemas import (
     CandidateOut,
+    FollowUpOut,
+    FollowUpRecordIn,
     HireIn,
     MoveIn,
     PlacementOut,
     RecommendIn,
     ReferralOut,
     ReferralPage,
+    UnreachableIn,
 )
 
 router = Router(tags=["employment"])
@@ -146,3 +150,46 @@ def referral_hire(
         monthly_wage=placement.monthly_wage, contract_type=placement.contract_type,
         demand_status=referral.demand.status,
     ))
+
+
+def _followup_out(followup: FollowUp, today: date) -> FollowUpOut:
+    placement = followup.placement
+    return FollowUpOut(
+        id=followup.public_id, placement_id=placement.public_id,
+        worker_name=placement.worker.name,
+        worker_id_number_masked=placement.worker.id_number_masked,
+        employer=placement.employer.name, start_date=placement.start_date,
+        months=followup.months, due_date=followup.due_date, status=followup.status,
+        overdue=followup.status == FollowUp.Status.DUE and followup.due_date < today,
+        still_employed=followup.still_employed, monthly_wage_now=followup.monthly_wage_now,
+        left_reason=followup.left_reason,
+    )
+
+
+@router.get("/followups", response={200: list[FollowUpOut], **REFUSALS})
+def followup_list(request: HttpRequest) -> list[FollowUpOut]:
+    """The worklist: due and overdue follow-ups first, then those due within 14 days."""
+    today = timezone.localdate()
+    rows = followups.followups_due_for(request.user, today=today)
+    return [_followup_out(row.followup, today) for row in rows]
+
+
+@router.post("/followups/{public_id}/record", response={200: FollowUpOut, **REFUSALS})
+def followup_record(
+    request: HttpRequest, public_id: UUID, payload: FollowUpRecordIn
+) -> FollowUpOut:
+    """Record (or, within 30 days, correct) a due follow-up's outcome."""
+    followup = followups.followup_get_for(request.user, public_id)
+    followups.followup_record(actor=request.user, followup=followup, **payload.dict())
+    return _followup_out(followup, timezone.localdate())
+
+
+@router.post("/followups/{public_id}/unreachable", response={200: FollowUpOut, **REFUSALS})
+def followup_unreachable(
+    request: HttpRequest, public_id: UUID, payload: UnreachableIn
+) -> FollowUpOut:
+    """Mark a due follow-up's worker as not reachable."""
+    followup = followups.followup_get_for(request.user, public_id)
+    followups.followup_mark_unreachable(actor=request.user, followup=followup,
+                                        reason=payload.reason)
+    return _followup_out(followup, timezone.localdate())

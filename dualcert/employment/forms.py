@@ -34,3 +34,28 @@ class StatusFilterForm(forms.Form):
         label=_("Status"), required=False,
         choices=[("", _("All"))] + list(Referral.Status.choices),
     )
+
+
+class FollowUpForm(forms.Form):
+    still_employed = forms.TypedChoiceField(
+        label=_("Still employed in this job?"), widget=forms.RadioSelect,
+        choices=[("yes", _("Yes")), ("no", _("No, the worker left"))],
+        coerce=lambda value: value == "yes",
+    )
+    monthly_wage_now = forms.IntegerField(
+        label=_("Monthly wage now (yuan)"), required=False, min_value=1,
+        help_text=_("When the worker is still employed."),
+        error_messages={"min_value": _(
+            "Enter the worker's monthly wage now in whole yuan (at least 1).")},
+    )
+    left_reason = forms.CharField(
+        label=_("Why the worker left"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("When the worker left."),
+    )
+
+
+class UnreachableForm(forms.Form):
+    reason = forms.CharField(
+        label=_("How you tried to reach the worker"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

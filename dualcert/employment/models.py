@@ -1,5 +1,6 @@
 """Employment: referrals of certified workers to job demands, and the placements they end in."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -111,3 +112,79 @@ class Placement(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.worker} @ {self.employer}"
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope, *, write: bool) -> Q:
+        # Follow-ups are the job of the worker's own county (where the worker lives and can
+        # be reached), not of the county where the job is.
+        if scope.is_bureau:
+            return EVERYTHING
+        if scope.role == Role.COUNTY:
+            return Q(placement__worker__region_id=scope.region_id)
+        return NOTHING
+
+
+class FollowUp(BaseModel):
+    """A check on a placement 3, 6 or 12 months after it started: still employed, wage now."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("due")
+        DONE = "done", _("done")
+        UNREACHABLE = "unreachable", _("unreachable")
+
+    # A worker who could not be reached may be reached later; a recorded outcome may be
+    # recorded again (a correction) within 30 days, a window the services check.
+    TRANSITIONS = {
+        "due": {"done", "unreachable"},
+        "done": {"done"},
+        "unreachable": {"done"},
+    }
+    CHECKPOINTS = (3, 6, 12)
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="followups",
+        verbose_name=_("placement"),
+    )
+    months = models.PositiveSmallIntegerField(_("months after the start"))
+    due_date = models.DateField(_("due date"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DUE
+    )
+    still_employed = models.BooleanField(_("still employed"), null=True, blank=True)
+    monthly_wage_now = models.PositiveIntegerField(
+        _("monthly wage now (yuan)"), null=True, blank=True
+    )
+    left_reason = models.TextField(_("reason for leaving"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "months"], name="followup_once"),
+            models.CheckConstraint(condition=Q(months__in=[3, 6, 12]),
+                                   name="followup_checkpoint"),
+            # An outcome exists exactly when the follow-up is done; a wage only while employed,
+            # a reason only when the worker left.
+            models.CheckConstraint(
+                # isnull=False: a NULL wage would make the comparison unknown, which passes.
+                condition=Q(status="done", still_employed=True, monthly_wage_now__isnull=False,
+                            monthly_wage_now__gte=1, left_reason="")
+                | Q(status="done", still_employed=False, monthly_wage_now__isnull=True)
+                & ~Q(left_reason="")
+                | Q(status__in=["due", "unreachable"], still_employed__isnull=True,
+                    monthly_wage_now__isnull=True),
+                name="followup_outcome_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} +{self.months}"

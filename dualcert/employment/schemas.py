@@ -64,3 +64,29 @@ class PlacementOut(Schema):
     monthly_wage: int
     contract_type: str
     demand_status: str
+
+
+class FollowUpOut(Schema):
+    id: UUID
+    placement_id: UUID
+    worker_name: str
+    worker_id_number_masked: str
+    employer: str
+    start_date: date
+    months: int
+    due_date: date
+    status: str
+    overdue: bool
+    still_employed: bool | None
+    monthly_wage_now: int | None
+    left_reason: str
+
+
+class FollowUpRecordIn(Schema):
+    still_employed: bool
+    monthly_wage_now: int | None = None
+    left_reason: str = ""
+
+
+class UnreachableIn(Schema):
+    reason: str

@@ -17,6 +17,7 @@ from dualcert.core.audit import audit_record, snapshot
 from dualcert.core.scoping import Role, Scope, scope_for
 from dualcert.core.workflow import transition
 from dualcert.demand.models import JobDemand
+from dualcert.employment.followups import followups_schedule
 from dualcert.employment.matching import candidate_for_worker
 from dualcert.employment.models import Placement, Referral
 from dualcert.people.models import Worker
@@ -224,7 +225,8 @@ def referral_hire(
 ) -> Placement:
     """The employer hires the worker it offered the job: the referral becomes a Placement.
 
-    When the demand's hires reach its headcount, the demand moves from open to filled.
+    When the demand's hires reach its headcount, the demand moves from open to filled. The
+    placement's 3-, 6- and 12-month follow-ups are scheduled in the same transaction.
     """
     _require(actor, referral, "hire")
     _check_hire_terms(start_date, monthly_wage, contract_type)
@@ -243,6 +245,7 @@ def referral_hire(
     )
     audit_record(actor=actor, action="placement.create", obj=placement,
                  after=snapshot(placement, PLACEMENT_FIELDS))
+    followups_schedule(placement)
     _fill_when_complete(actor, demand)
     return placement
 

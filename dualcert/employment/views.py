@@ -1,4 +1,5 @@
-"""Employment pages: referrals, the candidates of a demand, a referral's moves and the hire."""
+"""Employment pages: referrals, the candidates of a demand, a referral's moves and the hire,
+and the follow-ups of placements."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dualcert.core.scoping import Role, scope_for
+from dualcert.core.workflow import history
 from dualcert.demand.models import JobDemand
-from dualcert.employment import selectors, services
-from dualcert.employment.forms import HireForm, MoveForm, RecommendForm, StatusFilterForm
+from dualcert.employment import followups, selectors, services
+from dualcert.employment.forms import (
+    FollowUpForm,
+    HireForm,
+    MoveForm,
+    RecommendForm,
+    StatusFilterForm,
+    UnreachableForm,
+)
 from dualcert.employment.matching import Candidate, candidates_for_demand
-from dualcert.employment.models import Referral
+from dualcert.employment.models import FollowUp, Referral
 
 MOVE_SERVICES = {
     "apply": services.referral_apply,
@@ -178,3 +187,66 @@ def referral_hire(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect(reverse("employment:referral", kwargs={"public_id": public_id}))
     context: dict[str, Any] = _detail_context(request, referral, form)
     return render(request, "employment/referral_detail.html", context, status=400)
+
+
+@login_required
+def followup_list(request: HttpRequest) -> HttpResponse:
+    """The county officer's worklist: due and overdue follow-ups, then those due soon."""
+    today = timezone.localdate()
+    rows = followups.followups_due_for(request.user, today=today)
+    return render(request, "employment/followups.html", {
+        "rows": rows, "today": today, "upcoming_days": followups.UPCOMING_DAYS,
+    })
+
+
+def _followup_page(request: HttpRequest, followup: FollowUp, *, form: FollowUpForm | None = None,
+                   unreachable: UnreachableForm | None = None, status: int = 200) -> HttpResponse:
+    today = timezone.localdate()
+    return render(request, "employment/followups_record.html", {
+        "followup": followup, "placement": followup.placement,
+        "form": form or FollowUpForm(), "unreachable_form": unreachable or UnreachableForm(),
+        "falls_due": followup.due_date > today,
+        "overdue": followup.status == FollowUp.Status.DUE and followup.due_date < today,
+        "history": [(c, _followup_label(c.from_state), _followup_label(c.to_state))
+                    for c in history(followup)],
+    }, status=status)
+
+
+def _followup_label(status: str) -> str:
+    return str(FollowUp.Status(status).label) if status in FollowUp.Status.values else status
+
+
+@login_required
+def followup_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One follow-up with the form to record its outcome or mark the worker unreachable."""
+    followup = followups.followup_get_for(request.user, public_id)
+    if request.method != "POST":
+        return _followup_page(request, followup)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            followups.followup_record(actor=request.user, followup=followup, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return redirect("employment:followups")
+    return _followup_page(request, followup, form=form, status=400)
+
+
+@login_required
+@require_POST
+def followup_unreachable(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Mark a due follow-up's worker as not reachable, saying how they were tried."""
+    followup = followups.followup_get_for(request.user, public_id)
+    form = UnreachableForm(request.POST)
+    if form.is_valid():
+        try:
+            followups.followup_mark_unreachable(actor=request.user, followup=followup,
+                                                reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The worker is marked as not reachable."))
+            return redirect("employment:followups")
+    return _followup_page(request, followup, unreachable=form, status=400)

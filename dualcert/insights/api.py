@@ -19,6 +19,7 @@ from dualcert.insights.schemas import (
     FunnelOut,
     FunnelStepOut,
     HeadlineOut,
+    RetentionOut,
     TypeOut,
 )
 from dualcert.insights.selectors import Figures
@@ -32,6 +33,14 @@ def _figures_out(f: Figures) -> FiguresOut:
         certificates=f.certificates, fees_saved=f.fees_saved, subsidy_spent=f.subsidy_spent,
         certified=f.certified, placed=f.placed, employment_rate=f.employment_rate,
         wage_before=f.wage_before, wage_after=f.wage_after,
+    )
+
+
+def _retention_out(f: Figures) -> RetentionOut:
+    return RetentionOut(
+        followed_6=f.followed_6, retained_6=f.retained_6, retention_6=f.retention_6,
+        followed_12=f.followed_12, retained_12=f.retained_12, retention_12=f.retention_12,
+        wage_followup=f.wage_followup,
     )
 
 
@@ -55,6 +64,7 @@ def headline(request: HttpRequest, county: UUID | None = None) -> HeadlineOut:
                             figures=_figures_out(r.figures)) for r in figures.counties],
         by_type=[TypeOut(code=t.code, name=t.name, kind=t.kind, count=t.count)
                  for t in figures.by_type],
+        retention=_retention_out(figures.totals),
     )
 
 

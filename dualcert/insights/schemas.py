@@ -32,11 +32,25 @@ class TypeOut(Schema):
     count: int
 
 
+class RetentionOut(Schema):
+    """Figures from the follow-ups of placements (kept apart from `totals`, whose fields
+    clients already rely on)."""
+
+    followed_6: int
+    retained_6: int
+    retention_6: Decimal | None
+    followed_12: int
+    retained_12: int
+    retention_12: Decimal | None
+    wage_followup: int | None
+
+
 class HeadlineOut(Schema):
     label: str
     totals: FiguresOut
     counties: list[CountyOut]
     by_type: list[TypeOut]
+    retention: RetentionOut | None = None
 
 
 class FunnelStepOut(Schema):

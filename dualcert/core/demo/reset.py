@@ -9,7 +9,7 @@ from dualcert.core.demo.accounts import USERNAMES
 from dualcert.core.models import AuditEntry, NumberSequence, StateChange
 from dualcert.credentials.models import Certificate, Revocation
 from dualcert.demand.models import Employer, JobDemand
-from dualcert.employment.models import Placement, Referral
+from dualcert.employment.models import FollowUp, Placement, Referral
 from dualcert.people.models import Membership, Worker
 from dualcert.training.models import (
     Attendance,
@@ -21,9 +21,9 @@ from dualcert.training.models import (
 )
 
 GENERATED: tuple[type[models.Model], ...] = (
-    Placement, Referral, Revocation, Certificate, Result, Score, Sitting, Attendance, Session,
-    Module, Enrollment, TrainingProject, JobDemand, Membership, EvaluationBody, Institution,
-    Employer, Worker,
+    FollowUp, Placement, Referral, Revocation, Certificate, Result, Score, Sitting, Attendance,
+    Session, Module, Enrollment, TrainingProject, JobDemand, Membership, EvaluationBody,
+    Institution, Employer, Worker,
 )
 
 

@@ -66,15 +66,33 @@ class Figures:
     placed: int = 0
     wage_before: int | None = None
     wage_after: int | None = None
+    # From the follow-ups of placements (headline figures only; see grouping.py).
+    followed_6: int = 0
+    retained_6: int = 0
+    followed_12: int = 0
+    retained_12: int = 0
+    wage_followup: int | None = None
 
     @property
     def employment_rate(self) -> Decimal | None:
         """Placed ÷ certified workers, in percent with one decimal; None without any."""
         return percentage(self.placed, self.certified)
 
+    @property
+    def retention_6(self) -> Decimal | None:
+        """Still employed ÷ recorded 6-month follow-ups, in percent; None without any."""
+        return percentage(self.retained_6, self.followed_6)
+
+    @property
+    def retention_12(self) -> Decimal | None:
+        """Still employed ÷ recorded 12-month follow-ups, in percent; None without any."""
+        return percentage(self.retained_12, self.followed_12)
+
 
 COUNTED = ("person_times", "completed", "dual_certified", "certificates", "fees_saved",
            "subsidy_spent", "certified", "placed")
+# Kept apart from COUNTED: breakdowns by other dimensions do not read follow-ups.
+FOLLOWED = ("followed_6", "retained_6", "followed_12", "retained_12")
 
 
 @dataclass

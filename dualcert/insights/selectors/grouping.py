@@ -12,7 +12,10 @@ Definitions (what the bureau reports):
 - employment rate: certified workers with a placement starting on or after the issue date of
   their first certificate, over certified workers (percent, one decimal);
 - median wage before / after: of those placed certified workers, the wage before training
-  recorded on their first enrollment that has one, and the wage of their first such placement.
+  recorded on their first enrollment that has one, and the wage of their first such placement;
+- retention at 6 and 12 months and the median wage at the latest follow-up: see
+  `retention.py` (headline figures and their county rows only; these figures are read from
+  the follow-ups and leave the ones above unchanged).
 
 Dimensions: the worker's county; the occupation and the pathway of the project (a certificate
 without a sitting: its own occupation, no pathway); the worker's target groups (a worker in
@@ -49,6 +52,7 @@ from dualcert.insights.selectors.figures import (
     figure_scope_for,
     median_yuan,
 )
+from dualcert.insights.selectors.retention import add_followups
 from dualcert.people.models import Worker
 from dualcert.training.models import Enrollment
 
@@ -306,7 +310,7 @@ def figures_grouped(fs: FigureScope, grouping: Grouping) -> Grouped:
 def headline_figures(user: Any, *, county: Region | None = None) -> Headline:
     """The headline figures of the user's scope; per-county rows for the whole prefecture.
 
-    Six queries whatever the number of rows, each a single pass of joins and GROUP BY (no
+    Seven queries whatever the number of rows, each a single pass of joins and GROUP BY (no
     per-worker subqueries). PermissionDenied for roles without figures.
     """
     fs = figure_scope_for(user, county=county)
@@ -315,6 +319,7 @@ def headline_figures(user: Any, *, county: Region | None = None) -> Headline:
     totals = totals_of(grouped.rows.values())
     totals.wage_before = median_yuan(w[1] for w in grouped.wages)
     totals.wage_after = median_yuan(w[2] for w in grouped.wages)
+    add_followups(_certificates(fs), grouped.rows, totals)
     counties = _county_rows(grouped.rows) if fs.per_county else []
     return Headline(label=fs.label, totals=totals, counties=counties, by_type=grouped.by_type)
 
