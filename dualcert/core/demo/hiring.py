@@ -12,8 +12,9 @@ from dualcert.core.demo.projects import DemandRow
 from dualcert.core.demo.trail import Trail
 from dualcert.core.demo.writer import at
 from dualcert.demand.models import JobDemand
+from dualcert.employment.followups import due_date_for
 from dualcert.employment.matching import AVAILABLE_POINTS, CERTIFICATE_POINTS, COUNTY_POINTS
-from dualcert.employment.models import Placement, Referral
+from dualcert.employment.models import FollowUp, Placement, Referral
 
 if TYPE_CHECKING:
     from dualcert.core.demo.history import ProjectPlan
@@ -41,6 +42,16 @@ PLACEMENT_COLUMNS = (
     "referral", "worker", "employer", "start_date", "monthly_wage", "contract_type",
     "created_at", "updated_at",
 )
+
+FOLLOWUP_COLUMNS = (
+    "id", "placement", "months", "due_date", "status", "still_employed", "monthly_wage_now",
+    "left_reason", "recorded_at", "created_at", "updated_at",
+)
+# Of the workers followed up at each checkpoint, how many are still in the job (a worker who
+# left stays left); how many follow-ups are recorded at all once a week has passed.
+STILL_EMPLOYED = {3: 0.9, 6: 0.85, 12: 0.85}
+RECORDED = 0.9
+LEFT_REASONS = ("换了工作", "回乡务农", "合同到期", "家庭原因", "外出务工")
 
 
 @dataclass
@@ -146,8 +157,33 @@ def hire(ctx: DemoContext, rng: random.Random, chunk: list["ProjectPlan"], trail
             start = min(item.last_day + timedelta(days=rng.randint(3, 20)), yesterday)
             placed.append(placement_row(rng, item, start))
             hires.setdefault(item.demand.pk, []).append(item.last_day)
-    ctx.writer.insert(Placement, PLACEMENT_COLUMNS, placed)
+    placements = ctx.writer.insert(Placement, PLACEMENT_COLUMNS, placed)
+    follow_up(ctx, rng, list(zip(placements, placed, strict=True)), trail)
     close_demands(ctx, [d for plan in chunk for d in plan.demands], hires, trail)
+
+
+def follow_up(ctx: DemoContext, rng: random.Random, placed: list[tuple[int, tuple]],
+              trail: Trail) -> None:
+    """Each placement's 3-, 6- and 12-month follow-ups: recorded a few days after falling
+    due (most of them), the rest still due; wages rise a little, some workers leave."""
+    rows: list[tuple] = []
+    ids = iter(ctx.writer.ids(FollowUp, len(placed) * len(FollowUp.CHECKPOINTS)))
+    for placement, row in placed:
+        start, wage, left = row[3], row[4], ""
+        for months in FollowUp.CHECKPOINTS:
+            pk, due = next(ids), due_date_for(start, months)
+            recorded = at(due + timedelta(days=rng.randint(0, 6)), 15)
+            if recorded.date() >= ctx.today or rng.random() > RECORDED:
+                rows.append((pk, placement, months, due, "due", None, None, "", None,
+                             at(start, 9), at(start, 9)))
+                continue
+            if not left and rng.random() > STILL_EMPLOYED[months]:
+                left = rng.choice(LEFT_REASONS)
+            wage = wage if left else int(wage * rng.uniform(1.0, 1.08)) // 100 * 100
+            rows.append((pk, placement, months, due, "done", not left,
+                         None if left else wage, left, recorded, at(start, 9), recorded))
+            trail.path(FollowUp, pk, ["due", "done"], [recorded])
+    ctx.writer.insert(FollowUp, FOLLOWUP_COLUMNS, rows)
 
 
 def close_demands(ctx: DemoContext, demands: list[DemandRow], hires: dict[int, list[date]],
