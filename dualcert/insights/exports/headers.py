@@ -51,8 +51,14 @@ CERTIFICATE_COLUMNS = (
 PLACEMENT_COLUMNS = (
     Column(NAME, 10), Column(ID_NUMBER, 21, text=True), Column(COUNTY, 10),
     Column("用人单位", 24), Column("岗位", 16), Column("上岗日期", 12), Column("月工资(元)", 10),
-    Column("合同类型", 16),
+    Column("合同类型", 16), Column("3个月回访", 18), Column("6个月回访", 18),
+    Column("12个月回访", 18),
 )
+# A follow-up's outcome in a placement sheet (Chinese, whatever the page language).
+FOLLOWUP_EMPLOYED = "在岗 {wage}元"
+FOLLOWUP_LEFT = "已离职：{reason}"
+FOLLOWUP_UNREACHABLE = "联系不上"
+FOLLOWUP_DUE = "待回访（{due}到期）"
 
 # kind → (sheet name, title)
 LIST_SHEETS = {

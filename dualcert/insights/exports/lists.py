@@ -19,6 +19,8 @@ from dualcert.core.xlsx import Column
 from dualcert.credentials.forms import CertificateFilterForm
 from dualcert.credentials.models import Certificate
 from dualcert.credentials.selectors import certificate_types_for_filter, certificates_filtered
+from dualcert.employment.followups import FOLLOWUP_ROLES
+from dualcert.employment.models import FollowUp
 from dualcert.employment.selectors import (
     REFERRAL_ROLES,
     id_number_shown_to,
@@ -203,18 +205,34 @@ def _placements_build(user: Any, params: Params) -> ListSheet:
     _placements_clean(user, params)
     queryset = (
         placement_visible_to(user).select_related("worker__region", "referral__demand")
-        .order_by("-start_date", "pk")
+        .prefetch_related("followups").order_by("-start_date", "pk")
     )
     return ListSheet("", queryset.count(), _placement_rows(user, queryset))
 
 
+def _followup_cell(followup: FollowUp | None) -> str:
+    if followup is None:
+        return ""
+    if followup.status == FollowUp.Status.UNREACHABLE:
+        return h.FOLLOWUP_UNREACHABLE
+    if followup.status == FollowUp.Status.DUE:
+        return h.FOLLOWUP_DUE.format(due=followup.due_date.isoformat())
+    if followup.still_employed:
+        return h.FOLLOWUP_EMPLOYED.format(wage=followup.monthly_wage_now)
+    return h.FOLLOWUP_LEFT.format(reason=followup.left_reason)
+
+
 def _placement_rows(user: Any, queryset: QuerySet[Any]) -> Iterator[list[Any]]:
+    # Follow-up outcomes are the county office's record of the worker: the officers see them.
+    follows = scope_for(user).has(*FOLLOWUP_ROLES)
     for p in queryset.iterator(chunk_size=CHUNK):
         shown = worker_shown_to(user, p.referral)
+        checks = {f.months: f for f in p.followups.all()} if follows else {}
         yield [
             p.worker.name if shown else "", id_number_shown_to(user, p.worker) if shown else "",
             p.worker.region.name, p.employer.name, p.referral.demand.title, p.start_date,
             p.monthly_wage, p.get_contract_type_display(),
+            *(_followup_cell(checks.get(months)) for months in FollowUp.CHECKPOINTS),
         ]
 
 

@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from dualcert.assessment.models import Sitting
 from dualcert.catalog.models import Education, Region, TargetGroup
 from dualcert.credentials.models import Certificate
+from dualcert.employment.followups import followups_schedule
+from dualcert.employment.models import Placement
 from dualcert.employment.tests.factories import CertificateFactory, assess, enroll, hire
 from dualcert.imports.kinds.workers import WORKER_FIELDS
 from dualcert.insights.exports.jobs import export_file
@@ -308,19 +310,29 @@ def test_department_exports_its_permits_with_masked_id_numbers(
 def test_placements_sheet_for_the_county_and_the_employer(
     world, client_for, roster, django_capture_on_commit_callbacks
 ):
+    placement = Placement.objects.get(worker=roster.one)
+    followups_schedule(placement)
+    placement.followups.filter(months=3).update(status="done", still_employed=True,
+                                                monthly_wage_now=5800)
+    placement.followups.filter(months=6).update(status="done", still_employed=False,
+                                                left_reason="回乡务农")
     _job, rows = exported(client_for(world.users["county_a"]), "placements",
                           django_capture_on_commit_callbacks)
     assert rows[1] == ["姓名", ID, "所在县市", "用人单位", "岗位", "上岗日期", "月工资(元)",
-                       "合同类型"]
+                       "合同类型", "3个月回访", "6个月回访", "12个月回访"]
     expected = {
         "姓名": roster.one.name, ID: roster.one.id_number, "所在县市": "昌吉市",
         "用人单位": world.employer_1.name, "岗位": world.demand_1.title,
         "上岗日期": date(2026, 2, 1), "月工资(元)": 5600, "合同类型": "固定期限劳动合同",
+        "3个月回访": "在岗 5800元", "6个月回访": "已离职：回乡务农",
+        "12个月回访": "待回访（2027-02-01到期）",
     }
     assert table(rows) == [expected]
+    # The employer sees its hire, not the county office's follow-up record of the worker.
     _job, rows = exported(client_for(world.users["employer_1"]), "placements",
                           django_capture_on_commit_callbacks)
-    assert table(rows) == [{**expected, ID: roster.one.id_number_masked}]
+    assert table(rows) == [{**expected, ID: roster.one.id_number_masked, "3个月回访": "",
+                            "6个月回访": "", "12个月回访": ""}]
     _job, rows = exported(client_for(world.users["county_b"]), "placements",
                           django_capture_on_commit_callbacks)
     assert table(rows) == []
