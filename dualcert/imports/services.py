@@ -25,6 +25,7 @@ from dualcert.core.jobs import (
     progress_set,
 )
 from dualcert.core.models import Job
+from dualcert.core.scoping import scope_for
 from dualcert.core.workflow import transition
 from dualcert.imports import engine
 from dualcert.imports.errorsheet import write_error_sheet
@@ -284,8 +285,6 @@ def import_batch_give_up(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     """End a batch whose run has stopped without a word (its process was killed): it is
     marked failed, and since its one transaction died with the process, nothing of it was
     written. Its uploader or the bureau may do this once it has been silent long enough."""
-    from dualcert.core.scoping import scope_for
-
     if batch.requested_by_id != getattr(actor, "pk", None) and not scope_for(actor).is_bureau:
         raise PermissionDenied(_("Only the person who uploaded the file may do this."))
     if not job_stalled(batch):

@@ -6,6 +6,7 @@ rules as the pages (it calls the same services) and says what became of it. It n
 and never catches database errors: the engine decides whether the batch is kept.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,7 +59,7 @@ class RunContext:
     state: dict[str, Any] = field(default_factory=dict)
 
 
-class Kind:
+class Kind(ABC):
     """Base of an import kind; subclasses set the class attributes and `process`."""
 
     key: str = ""
@@ -75,14 +76,15 @@ class Kind:
         the project's state that costs no query and takes no lock; `check` decides."""
         return True
 
+    @abstractmethod
     def check(self, context: RunContext) -> None:
         """Refuse the whole batch before any row is read (ValidationError / PermissionDenied):
         the actor's role, the project's state. Called at upload and again when the run starts.
         """
 
+    @abstractmethod
     def process(self, context: RunContext, rows: Sequence[MappedRow]) -> list[RowResult]:
         """Check and write one chunk of rows; one RowResult per row, in order."""
-        raise NotImplementedError
 
     def finish(self, context: RunContext) -> list[RowResult]:
         """Work that waits for the last chunk (e.g. recomputing hours); may refuse rows."""
