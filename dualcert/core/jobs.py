@@ -73,10 +73,11 @@ def forget_old_files(directory: Path, *, days: int) -> None:
             path.unlink(missing_ok=True)
 
 
-def job_claim(model: type[Job], job_id: int, **related: Any) -> Job | None:
-    """Move a queued job to running, or None when it is gone or another worker has it."""
-    manager = model._default_manager
-    job = manager.select_related("requested_by__membership", *related.get("with", ())) \
+def job_claim(model: type[Job], job_id: int, *, related: tuple[str, ...] = ()) -> Job | None:
+    """Move a queued job to running, or None when it is gone or another worker has it.
+
+    `related` names the relations the job's run reads, fetched with it."""
+    job = model._default_manager.select_related("requested_by__membership", *related) \
         .filter(pk=job_id, status=Job.Status.QUEUED).first()
     if job is None:
         return None
