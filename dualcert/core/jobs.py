@@ -73,7 +73,8 @@ def forget_old_files(directory: Path, *, days: int) -> None:
             path.unlink(missing_ok=True)
 
 
-def job_claim(model: type[Job], job_id: int, *, related: tuple[str, ...] = ()) -> Job | None:
+# The functions below take a Job, or a model with the same fields and states (PrintJob).
+def job_claim(model: type[Any], job_id: int, *, related: tuple[str, ...] = ()) -> Any:
     """Move a queued job to running, or None when it is gone or another worker has it.
 
     `related` names the relations the job's run reads, fetched with it."""
@@ -89,13 +90,13 @@ def job_claim(model: type[Job], job_id: int, *, related: tuple[str, ...] = ()) -
     return job
 
 
-def job_finish(job: Job, **figures: Any) -> None:
+def job_finish(job: Any, **figures: Any) -> None:
     """The job ended well: keep its final figures on the row."""
     transition(job, to=Job.Status.DONE, actor=job.requested_by, allowed=type(job).TRANSITIONS,
                extra={"finished_at": timezone.now(), **figures})
 
 
-def job_fail(job: Job, message: str, **figures: Any) -> None:
+def job_fail(job: Any, message: str, **figures: Any) -> None:
     """The job ended without its result; `message` tells the user what happened."""
     transition(job, to=Job.Status.FAILED, actor=job.requested_by,
                allowed=type(job).TRANSITIONS, reason=message[:500],

@@ -201,8 +201,8 @@ def import_batch_run_here(
     """Run a prepared batch in this process, as the `dualcert import` command does."""
     with transaction.atomic():
         _queue(actor, batch)
-    claimed = job_claim(ImportBatch, batch.pk, related=("project",))
-    if not isinstance(claimed, ImportBatch):
+    claimed: ImportBatch | None = job_claim(ImportBatch, batch.pk, related=("project",))
+    if claimed is None:
         raise ValidationError(_("Another process has started this import."), code="started")
     report = import_batch_execute(claimed, on_progress=on_progress)
     batch.refresh_from_db()
@@ -298,10 +298,9 @@ def import_batch_give_up(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 
 def import_batch_run(*, batch_id: int) -> ImportBatch | None:
     """Claim a queued batch and run it (a batch delivered twice runs once)."""
-    batch = job_claim(ImportBatch, batch_id, related=("project",))
+    batch: ImportBatch | None = job_claim(ImportBatch, batch_id, related=("project",))
     if batch is None:
         return None
-    assert isinstance(batch, ImportBatch)
     import_batch_execute(batch)
     return batch
 

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dualcert.core.audit import audit_record
+from dualcert.core.jobs import job_claim, job_fail, job_finish
 from dualcert.core.scoping import Role, scope_for
-from dualcert.core.workflow import transition
 from dualcert.credentials.models import PrintJob
 from dualcert.credentials.printing.documents import batch_pdf, sheets
 from dualcert.credentials.printing.fonts import cjk_font
@@ -24,7 +24,6 @@ from dualcert.training.models import TrainingProject
 logger = logging.getLogger(__name__)
 # Roles that print certificates; each sees only its own projects (the project's scoping).
 PRINTING_ROLES = (Role.BUREAU, Role.COUNTY, Role.DEPARTMENT, Role.INSTITUTION)
-Status = PrintJob.Status
 
 
 def may_print_project(user: Any, project: TrainingProject) -> bool:
@@ -66,11 +65,6 @@ def print_job_request(*, actor: Any, project: TrainingProject, language: str = "
     return job
 
 
-def _fail(job: PrintJob, message: str) -> None:
-    transition(job, to=Status.FAILED, actor=job.requested_by, allowed=PrintJob.TRANSITIONS,
-               reason=message[:500], extra={"error": message, "finished_at": timezone.now()})
-
-
 def _write(job: PrintJob, content: bytes) -> None:
     directory = Path(settings.PRINT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
@@ -99,21 +93,7 @@ def _print(job: PrintJob) -> None:
 
     _write(job, batch_pdf(pages, title=f"{job.project.code} · {count}", on_page=progress))
     job.refresh_from_db(fields=["total", "done", "certificates"])
-    transition(job, to=Status.DONE, actor=job.requested_by, allowed=PrintJob.TRANSITIONS,
-               extra={"finished_at": timezone.now()})
-
-
-def _claim(job_id: int) -> PrintJob | None:
-    job = (PrintJob.objects.select_related("project", "requested_by__membership")
-           .filter(pk=job_id, status=Status.QUEUED).first())
-    if job is None:
-        return None
-    try:
-        transition(job, to=Status.RUNNING, actor=job.requested_by,
-                   allowed=PrintJob.TRANSITIONS)
-    except ValidationError:
-        return None  # another worker claimed it first
-    return job
+    job_finish(job)
 
 
 def print_job_run(*, job_id: int, language: str = "") -> PrintJob | None:
@@ -121,16 +101,16 @@ def print_job_run(*, job_id: int, language: str = "") -> PrintJob | None:
 
     The job is claimed (queued → running) first, so a task delivered twice prints once.
     """
-    job = _claim(job_id)
+    job: PrintJob | None = job_claim(PrintJob, job_id, related=("project",))
     if job is None:
         return None
     with translation.override(language or settings.LANGUAGE_CODE):
         try:
             _print(job)
         except ValidationError as exc:
-            _fail(job, " ".join(exc.messages))
+            job_fail(job, " ".join(exc.messages))
         except Exception:
             logger.exception("print job %s failed", job.public_id)
-            _fail(job, _("Printing failed because of an error in the system. It has been "
+            job_fail(job, _("Printing failed because of an error in the system. It has been "
                          "logged; try again later or tell the administrator."))
     return job

@@ -10,7 +10,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -134,7 +134,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
     The job is claimed (queued → running) first, so a task delivered twice writes once.
     """
-    job = cast(ExportJob | None, job_claim(ExportJob, job_id))
+    job: ExportJob | None = job_claim(ExportJob, job_id)
     if job is None:
         return None
     with translation.override(job.language or settings.LANGUAGE_CODE):
