@@ -33,6 +33,7 @@ def test_sitting_certificate_and_lookup_pages_fit_a_phone(
     assert_fits_phone(phone_page, live_server.url + reverse("credentials:lookup"))
     phone_page.fill("#id_number", permit.number)
     phone_page.fill("#id_holder_name", permit.worker.name)
-    phone_page.click("main form button[type=submit]")
+    with phone_page.expect_navigation():
+        phone_page.click("main form button[type=submit]")
     assert phone_page.locator("section.card dl.facts").count() == 1
     assert page_layout(phone_page)["scroll"] <= 360

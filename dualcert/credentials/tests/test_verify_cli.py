@@ -1,6 +1,7 @@
 import io
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from PIL import Image, ImageFilter
 
 from dualcert.credentials.models import PublishedList
 from dualcert.credentials.printing.documents import dual_sheet_pdf
+from dualcert.credentials.scanning import qr_texts_in_image
 from dualcert.credentials.services import certificate_revoke
 from dualcert.credentials.signing.lists import latest
 from dualcert.credentials.signing.payload import fragment_url
@@ -115,6 +117,19 @@ def test_soft_small_photo_read_on_the_second_look(world, certs, tmp_path):
         assert zxingcpp.read_barcodes(photo) == []  # a plain first look misses it
     status, out, _err = run(str(jpeg))
     assert status == 0 and out.startswith("valid  T2026000001")
+
+
+def test_soft_small_photos_of_many_codes_all_read(certs, tmp_path):
+    """Each signature makes a different pattern; none of them may be the unlucky one."""
+    length = len(fragment_url(BASE, certs["permit"].signed_payload))
+    for attempt in range(60):
+        text = (BASE + "/v/#" + secrets.token_urlsafe(length))[:length]
+        png = _qr_png(tmp_path / "qr.png", text, scale=2)
+        with Image.open(png) as image:
+            soft = image.convert("RGB").filter(ImageFilter.GaussianBlur(1.0))
+        soft.save(tmp_path / "photo.jpg", "JPEG", quality=85)
+        with Image.open(tmp_path / "photo.jpg") as photo:
+            assert qr_texts_in_image(photo) == [text], attempt
 
 
 def _two_qr_pdf(path: Path, tmp_path: Path, texts: list[str]) -> Path:
