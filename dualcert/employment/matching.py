@@ -1,7 +1,10 @@
 """Matching: rank the workers who could fill a job demand, with every point explained.
 
 A candidate has agreed to be recommended and holds at least one valid certificate that the
-demand asks for, directly or through a recognition rule. The score (0–100) adds up:
+demand asks for, directly or through a recognition rule, or will soon hold one: they are
+enrolled in a project under way (training or assessing) whose pathway leads to it. Workers
+who hold every required certificate come first, then those who will once their project ends,
+then the rest. The score (0–100) counts only certificates held today and adds up:
 
     required certificates held   share × 60
     same county                  +15   (same township +5 when the demand names one)
@@ -9,23 +12,17 @@ demand asks for, directly or through a recognition rule. The score (0–100) add
     expected wage ≤ offered max  +5
     priority target group        +5
 
-The database filters and ranks with the same score, so the number of queries is fixed and
-only a bounded pool of rows reaches Python, where the reasons are written.
+The database filters and ranks with the same score (ranking.py), so the number of queries
+is fixed and only a bounded pool of rows reaches Python, where the reasons are written.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import (
-    Case,
-    F,
-    IntegerField,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,14 +30,18 @@ from django.utils.translation import gettext as _
 from dualcert.catalog.models import CertificateType, RecognitionRule
 from dualcert.credentials.models import Certificate
 from dualcert.demand.models import JobDemand
+from dualcert.employment.ranking import (
+    AVAILABLE_POINTS,
+    CERTIFICATE_POINTS,
+    COUNTY_POINTS,
+    PRIORITY_POINTS,
+    TOWNSHIP_POINTS,
+    WAGE_POINTS,
+    ranked_workers,
+)
 from dualcert.people.models import Worker
+from dualcert.training.models import Enrollment, TrainingProject
 
-CERTIFICATE_POINTS = 60
-COUNTY_POINTS = 15
-TOWNSHIP_POINTS = 5
-AVAILABLE_POINTS = 10
-WAGE_POINTS = 5
-PRIORITY_POINTS = 5
 # SQL computes the same score as Python and ranks by it, so the pool scored in Python only
 # has to absorb ties at its edge, where the database's name collation may differ from Python's.
 POOL_FACTOR = 4
@@ -59,11 +60,18 @@ class Candidate:
     missing: list[CertificateType]
     certificates: list[Certificate] = field(default_factory=list)
     priority: bool = False
+    # Missing types the worker will hold after a project under way, with that project.
+    soon: list[tuple[CertificateType, TrainingProject]] = field(default_factory=list)
 
     @property
     def is_candidate(self) -> bool:
-        """Holds at least one certificate that counts towards the demand."""
-        return bool(self.certificates)
+        """Holds, or is in training for, at least one certificate that counts."""
+        return bool(self.certificates or self.soon)
+
+    @property
+    def qualified_soon(self) -> bool:
+        """Lacks some required certificates today, but every one of them is being trained for."""
+        return not self.qualified and len(self.soon) == len(self.missing)
 
 
 @dataclass(frozen=True)
@@ -97,45 +105,19 @@ def valid_certificates(today: date) -> QuerySet[Certificate]:
     )
 
 
-def _points(condition: Q, points: int) -> Case:
-    return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
+# Enrolled in (or finished the training of) a project that is under way: its certificates
+# follow the assessment.
+TRAINING_NOW = {
+    "status__in": [Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED],
+    "project__status__in": [TrainingProject.Status.TRAINING, TrainingProject.Status.ASSESSING],
+}
 
 
-# Membership tests below are uncorrelated `IN (subquery)`: the database builds each list once
-# per query. Correlated EXISTS made SQLite walk a certificate type's index for every worker.
-def _in_priority_group() -> Q:
-    groups = Worker.target_groups.through.objects.filter(targetgroup__priority=True)
-    return Q(pk__in=groups.values("worker_id"))
-
-
-def _held_count(req: Requirements, today: date) -> Any:
-    """SQL: how many required types the worker covers (all of them when none is required)."""
-    if not req.types:
-        return Value(1, output_field=IntegerField())
-    total: Any = Value(0, output_field=IntegerField())
-    for ids in req.accepted.values():
-        holders = valid_certificates(today).filter(certificate_type_id__in=ids)
-        total = total + _points(Q(pk__in=holders.values("worker_id")), 1)
-    return total
-
-
-def _pre_scored(qs: QuerySet[Worker], demand: JobDemand, req: Requirements, today: date) -> Any:
-    """Annotate the score exactly as `score_worker` computes it, and whether all are held."""
-    n = max(1, len(req.types))
-    # Integer division on both SQLite and PostgreSQL: the same round-half-up as _share_points.
-    held_points = (F("held_n") * (2 * CERTIFICATE_POINTS) + Value(n)) / Value(2 * n)
-    township_id = getattr(demand, "township_id", None)
-    others = (
-        _points(Q(region_id=demand.region_id), COUNTY_POINTS)
-        + (_points(Q(township_id=township_id), TOWNSHIP_POINTS) if township_id else Value(0))
-        + _points(Q(available_from__isnull=True) | Q(available_from__lte=today), AVAILABLE_POINTS)
-        + _points(Q(expected_wage__lte=demand.wage_max), WAGE_POINTS)
-        + _points(Q(is_priority=1), PRIORITY_POINTS)
-    )
-    priority = _points(_in_priority_group(), 1)
-    return qs.annotate(held_n=_held_count(req, today), is_priority=priority).annotate(
-        pre_score=held_points + others,
-        all_held=_points(Q(held_n__gte=n), 1),
+def in_training_for(type_ids: set[int] | frozenset[int]) -> QuerySet[Enrollment]:
+    """Enrollments under way whose pathway leads to one of these certificate types."""
+    return Enrollment.objects.filter(**TRAINING_NOW).filter(
+        Q(project__pathway__skill_certificate_id__in=type_ids)
+        | Q(project__pathway__permit_id__in=type_ids)
     )
 
 
@@ -143,59 +125,72 @@ def _with_details(qs: QuerySet[Worker], today: date) -> QuerySet[Worker]:
     certificates = (
         valid_certificates(today).select_related("certificate_type").order_by("issued_on", "pk")
     )
+    training = Enrollment.objects.filter(**TRAINING_NOW).select_related(
+        "project", "project__pathway").order_by("project__end_date", "pk")
     return qs.select_related("region", "township").prefetch_related(
         Prefetch("certificates", queryset=certificates, to_attr="valid_certificates"),
         Prefetch("target_groups", to_attr="groups"),
+        Prefetch("enrollments", queryset=training, to_attr="training_now"),
     )
 
 
 def candidate_pool(demand: JobDemand, req: Requirements, today: date) -> QuerySet[Worker]:
-    """Consenting workers holding a valid certificate that counts towards the demand."""
+    """Consenting workers holding a valid certificate that counts towards the demand, or in
+    training for one in a project under way."""
     holders = valid_certificates(today)
+    learners = Enrollment.objects.filter(**TRAINING_NOW)
     if req.types:
         holders = holders.filter(certificate_type_id__in=req.accepted_ids)
-    return Worker.objects.filter(consent_recommend=True, pk__in=holders.values("worker_id"))
+        learners = in_training_for(req.accepted_ids)
+    return Worker.objects.filter(consent_recommend=True).filter(
+        Q(pk__in=holders.values("worker_id")) | Q(pk__in=learners.values("worker_id"))
+    )
 
 
-def ranked_pool(demand: JobDemand, req: Requirements, today: date) -> QuerySet[Worker]:
-    """The candidates ranked in SQL, annotated with `pre_score` (= the final score)."""
-    pool = _pre_scored(candidate_pool(demand, req, today), demand, req, today)
-    return pool.order_by("-all_held", "-pre_score", "-is_priority", "name", "pk")
+def ranked_pool(demand: JobDemand, req: Requirements, today: date, size: int
+                ) -> list[tuple[int, int]]:
+    """(worker id, score) of the best `size` candidates as the database ranks them."""
+    accepted = [req.accepted[t.pk] for t in req.types]
+    return ranked_workers(demand, accepted, today, size)
 
 
 def candidates_for_demand(*, demand: JobDemand, today: date, limit: int = 50) -> list[Candidate]:
-    """The best `limit` candidates for a demand: qualified first, then score, priority, name.
+    """The best `limit` candidates for a demand: qualified first, then qualified once their
+    training ends, then score, priority, name.
 
-    Five queries whatever the number of workers: required types, recognition rules, the
-    pre-ranked pool, and the pool's certificates and target groups.
+    Six queries whatever the number of workers: required types, recognition rules, the
+    ranked pool, and the pool's certificates, target groups and training under way.
     """
     req = requirements_for(demand)
     pool_size = min(max(limit * POOL_FACTOR, MIN_POOL), MAX_POOL)
-    rows = _with_details(ranked_pool(demand, req, today), today)[:pool_size]
+    ids = [pk for pk, _score in ranked_pool(demand, req, today, pool_size)]
+    rows = _with_details(Worker.objects.filter(pk__in=ids), today) if ids else []
     scored = [score_worker(w, demand=demand, req=req, today=today) for w in rows]
-    ranked = sorted(scored, key=rank_key)
-    return ranked[:limit]
+    return sorted(scored, key=rank_key)[:limit]
 
 
 def candidate_for_worker(*, demand: JobDemand, worker: Worker, today: date) -> Candidate:
-    """Score one worker for a demand, whether or not they are a candidate (four queries)."""
+    """Score one worker for a demand, whether or not they are a candidate (five queries)."""
     req = requirements_for(demand)
     loaded = _with_details(Worker.objects.filter(pk=worker.pk), today).get()
     return score_worker(loaded, demand=demand, req=req, today=today)
 
 
-def rank_key(candidate: Candidate) -> tuple[bool, int, bool, str, int]:
-    """Qualified first, then higher score, then priority group, then name."""
+def rank_key(candidate: Candidate) -> tuple[bool, bool, int, bool, str, int]:
+    """Qualified first, then qualified once training ends, then higher score, then priority
+    group, then name."""
     return (
-        not candidate.qualified, -candidate.score, not candidate.priority,
-        candidate.worker.name, candidate.worker.pk,
+        not candidate.qualified, not (candidate.qualified or candidate.qualified_soon),
+        -candidate.score, not candidate.priority, candidate.worker.name, candidate.worker.pk,
     )
 
 
 def score_worker(worker: Worker, *, demand: JobDemand, req: Requirements, today: date) -> Candidate:
-    """Score a worker loaded with `valid_certificates` and `groups` (no queries)."""
+    """Score a worker loaded with `valid_certificates`, `groups` and, to see certificates
+    coming from training under way, `training_now` (no queries)."""
     held_certs: list[Certificate] = worker.valid_certificates  # type: ignore[attr-defined]
-    counting, missing, reasons = _certificate_part(held_certs, req)
+    training: list[Enrollment] = getattr(worker, "training_now", [])
+    counting, missing, soon, reasons = _certificate_part(held_certs, training, req)
     score = _share_points(len(req.types) - len(missing), len(req.types))
     for points, reason in (
         _place_part(worker, demand),
@@ -209,7 +204,7 @@ def score_worker(worker: Worker, *, demand: JobDemand, req: Requirements, today:
     priority = any(g.priority for g in worker.groups)  # type: ignore[attr-defined]
     return Candidate(
         worker=worker, score=score, qualified=not missing, reasons=reasons, missing=missing,
-        certificates=counting, priority=priority,
+        certificates=counting, priority=priority, soon=soon,
     )
 
 
@@ -221,35 +216,55 @@ def _share_points(held: int, total: int) -> int:
 
 
 def _certificate_part(
-    held: list[Certificate], req: Requirements
-) -> tuple[list[Certificate], list[CertificateType], list[str]]:
-    """The certificates that count, the required types missing, and the reasons for both."""
+    held: list[Certificate], training: list[Enrollment], req: Requirements
+) -> tuple[list[Certificate], list[CertificateType],
+           list[tuple[CertificateType, TrainingProject]], list[str]]:
+    """The certificates that count, the required types missing (and of those, the ones a
+    project under way leads to), and the reasons for each."""
     if not req.types:
         reason = _("The job requires no particular certificate (+%(points)d).") % {
             "points": CERTIFICATE_POINTS
         }
-        return held, [], [reason]
+        return held, [], [], [reason]
     counting: list[Certificate] = []
     missing: list[CertificateType] = []
+    soon: list[tuple[CertificateType, TrainingProject]] = []
     notes: list[str] = []
     for required in req.types:
         match = _certificate_for(required, held, req)
-        if match is None:
-            missing.append(required)
+        if match is not None:
+            counting.append(match)
+            if match.certificate_type_id != required.pk:
+                notes.append(
+                    _("“%(held)s” is recognised as “%(required)s”.")
+                    % {"held": match.certificate_type.name, "required": required.name}
+                )
+            continue
+        missing.append(required)
+        project = _project_towards(req.accepted[required.pk], training)
+        if project is None:
             notes.append(_("Lacks the required certificate “%(name)s”.") % {"name": required.name})
             continue
-        counting.append(match)
-        if match.certificate_type_id != required.pk:
-            notes.append(
-                _("“%(held)s” is recognised as “%(required)s”.")
-                % {"held": match.certificate_type.name, "required": required.name}
-            )
+        soon.append((required, project))
+        notes.append(_(
+            "Lacks the required certificate “%(name)s” today; will hold it after the project "
+            "“%(project)s” (training ends %(date)s)."
+        ) % {"name": required.name, "project": project.name,
+             "date": date_format(project.end_date, "SHORT_DATE_FORMAT")})
     total = len(req.types)
     summary = _("Holds %(held)d of the %(total)d required certificates (+%(points)d).") % {
         "held": total - len(missing), "total": total,
         "points": _share_points(total - len(missing), total),
     }
-    return counting, missing, [summary, *notes]
+    return counting, missing, soon, [summary, *notes]
+
+
+def _project_towards(accepted: frozenset[int], training: list[Enrollment]
+                     ) -> TrainingProject | None:
+    """The first-ending project under way whose pathway leads to one of these types."""
+    return next((e.project for e in training
+                 if {e.project.pathway.skill_certificate_id, e.project.pathway.permit_id}
+                 & accepted), None)
 
 
 def _certificate_for(

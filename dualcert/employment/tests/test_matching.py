@@ -16,7 +16,14 @@ from dualcert.employment.matching import (
     requirements_for,
 )
 from dualcert.employment.tests.factories import CertificateFactory
-from tests.factories import CertificateTypeFactory, JobDemandFactory, WorkerFactory
+from dualcert.training.models import Enrollment
+from tests.factories import (
+    CertificateTypeFactory,
+    JobDemandFactory,
+    PathwayFactory,
+    TrainingProjectFactory,
+    WorkerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +161,8 @@ def test_ranking_order_and_scores(world, job):
     assert [c.score for c in candidates] == [95, 90, 90, 90, 60, 65]
     assert [c.qualified for c in candidates] == [True] * 5 + [False]
     # The database ranks by the very same score, so its pool cut never drops a better worker.
-    pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY)
-    assert [(w.pk, w.pre_score) for w in pool] == [(c.worker.pk, c.score) for c in candidates]
+    pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY, 50)
+    assert pool == [(c.worker.pk, c.score) for c in candidates]
 
 
 def test_reasons_explain_every_point(world, job):
@@ -189,8 +196,8 @@ def test_two_of_three_required_certificates_give_forty_points(world, job):
     person = certified(job, types=("skill", "permit"), region=world.county_b)
     found = ranked(job)[0]
     assert found.worker == person and found.score == 40 + 10 and not found.qualified
-    pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY)
-    assert [w.pre_score for w in pool] == [50]
+    pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY, 50)
+    assert [score for _pk, score in pool] == [50]
 
 
 def test_demand_without_required_certificates_takes_any_valid_holder(world):
@@ -230,4 +237,65 @@ def test_number_of_queries_does_not_grow_with_candidates(world, job):
     few = _count_queries(job)
     for _ in range(7):
         certified(job, region=world.county_b).target_groups.add(group)
-    assert _count_queries(job) == few == 5
+    assert _count_queries(job) == few == 7
+
+
+def in_training(job: Job, *, project_status: str = "training", status: str = "enrolled",
+                **worker: Any) -> Any:
+    """A worker enrolled in a project whose pathway leads to the job's two certificates."""
+    person = WorkerFactory(**worker)
+    pathway = PathwayFactory(skill_certificate=job.skill, permit=job.permit)
+    project = TrainingProjectFactory(pathway=pathway, status=project_status,
+                                     start_date=TODAY - timedelta(days=20),
+                                     end_date=TODAY + timedelta(days=20), name="电工班")
+    Enrollment.objects.create(project=project, worker=person, status=status)
+    return person
+
+
+def test_worker_in_training_for_the_permit_ranks_after_the_qualified_and_before_the_lacking(
+    world, job
+):
+    qualified = certified(job, region=world.county_b, expected_wage=9000)
+    lacking = certified(job, types=("skill",), region=world.county_a)
+    learner = in_training(job, region=world.county_a)
+    candidates = ranked(job)
+    assert [c.worker for c in candidates] == [qualified, learner, lacking]
+    soon = by_worker(candidates)[learner.pk]
+    assert soon.qualified is False and soon.qualified_soon is True and soon.is_candidate
+    assert soon.missing == [job.permit, job.skill]
+    assert [(t, p.name) for t, p in soon.soon] == [(job.permit, "电工班"), (job.skill, "电工班")]
+    assert any(r.startswith("Lacks the required certificate “低压电工作业” today; will hold it "
+                            "after the project “电工班”") for r in soon.reasons)
+    # Certificates not yet held earn no points: 0 + 15 (county) + 10 (available now).
+    assert soon.score == 25
+    pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY, 50)
+    assert pool == [(c.worker.pk, c.score) for c in candidates]
+
+
+@pytest.mark.parametrize(("project_status", "status"), [
+    ("enrolling", "enrolled"),  # not under way yet
+    ("closed", "completed"),  # over: what it gave is a certificate or nothing
+    ("training", "dropped"),
+    ("training", "applied"),  # not admitted
+])
+def test_training_that_is_not_under_way_gives_no_coming_certificate(
+    world, job, project_status, status
+):
+    in_training(job, project_status=project_status, status=status, region=world.county_a)
+    assert ranked(job) == []
+
+
+def test_training_towards_a_recognised_equivalent_counts_as_coming(world, job):
+    older = CertificateTypeFactory(name="低压电工作业（旧版）")
+    RecognitionRule.objects.create(held=older, counts_as=job.permit)
+    person = certified(job, types=("skill",), region=world.county_a)
+    project = TrainingProjectFactory(
+        pathway=PathwayFactory(permit=older), status="assessing", name="复审班")
+    Enrollment.objects.create(project=project, worker=person, status="completed")
+    found = by_worker(ranked(job))[person.pk]
+    assert found.qualified_soon and [(t, p.name) for t, p in found.soon] == [(job.permit, "复审班")]
+
+
+def test_worker_in_training_without_consent_is_not_a_candidate(world, job):
+    in_training(job, region=world.county_a, consent_recommend=False)
+    assert ranked(job) == []
