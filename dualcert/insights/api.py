@@ -38,6 +38,7 @@ def _figures_out(f: Figures) -> FiguresOut:
 
 def _retention_out(f: Figures) -> RetentionOut:
     return RetentionOut(
+        followed_3=f.followed_3, retained_3=f.retained_3, retention_3=f.retention_3,
         followed_6=f.followed_6, retained_6=f.retained_6, retention_6=f.retention_6,
         followed_12=f.followed_12, retained_12=f.retained_12, retention_12=f.retention_12,
         wage_followup=f.wage_followup,

@@ -36,6 +36,9 @@ class RetentionOut(Schema):
     """Figures from the follow-ups of placements (kept apart from `totals`, whose fields
     clients already rely on)."""
 
+    followed_3: int
+    retained_3: int
+    retention_3: Decimal | None
     followed_6: int
     retained_6: int
     retention_6: Decimal | None

@@ -67,12 +67,15 @@ def outcomes(world: Any, placed: dict[str, Any]) -> dict[str, Any]:
                               reason="电话停机")
     record(world, placed["w4"][6], wage=6000)  # its 12-month follow-up stays due
     record(world, placed["uncertified"][6], wage=9000)
+    record(world, placed["w1"][3], wage=5100)
+    record(world, placed["w2"][3], left="工地完工")
     return placed
 
 
 def test_retention_is_none_until_follow_ups_are_recorded(world, placed):
     totals = headline_figures(world.users["bureau"]).totals
-    assert (totals.retention_6, totals.retention_12, totals.wage_followup) == (None, None, None)
+    assert (totals.retention_3, totals.retention_6, totals.retention_12,
+            totals.wage_followup) == (None, None, None, None)
 
 
 def test_outcomes_set_retention_at_6_and_12_months_exactly(world, outcomes):
@@ -85,6 +88,15 @@ def test_outcomes_set_retention_at_6_and_12_months_exactly(world, outcomes):
     assert county_a.retention_6 == Decimal("66.7") and county_a.retention_12 == Decimal("50.0")
     county_b = headline_figures(world.users["county_b"]).totals
     assert county_b.retention_6 == Decimal("100.0") and county_b.retention_12 is None
+
+
+def test_a_recorded_3_month_follow_up_moves_retention_at_3_months_only(world, outcomes):
+    totals = headline_figures(world.users["bureau"]).totals
+    assert (totals.retained_3, totals.followed_3, totals.retention_3) == (1, 2, Decimal("50.0"))
+    record(world, outcomes["w4"][3], wage=6100)
+    after = headline_figures(world.users["bureau"]).totals
+    assert (after.retained_3, after.followed_3) == (2, 3)
+    assert (after.followed_6, after.followed_12) == (totals.followed_6, totals.followed_12)
 
 
 def test_county_rows_carry_their_own_retention(world, outcomes):
@@ -132,5 +144,6 @@ def test_dashboard_shows_retention_as_percentages(client_for, world, outcomes):
 def test_headline_api_reports_retention(client_for, world, outcomes):
     body = client_for(world.users["bureau"]).get("/api/insights/headline").json()
     assert body["retention"] == {
+        "followed_3": 2, "retained_3": 1, "retention_3": "50.0",
         "followed_6": 4, "retained_6": 3, "retention_6": "75.0",
         "followed_12": 2, "retained_12": 1, "retention_12": "50.0", "wage_followup": 5800}

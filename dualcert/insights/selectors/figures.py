@@ -67,6 +67,8 @@ class Figures:
     wage_before: int | None = None
     wage_after: int | None = None
     # From the follow-ups of placements (headline figures only; see grouping.py).
+    followed_3: int = 0
+    retained_3: int = 0
     followed_6: int = 0
     retained_6: int = 0
     followed_12: int = 0
@@ -77,6 +79,11 @@ class Figures:
     def employment_rate(self) -> Decimal | None:
         """Placed ÷ certified workers, in percent with one decimal; None without any."""
         return percentage(self.placed, self.certified)
+
+    @property
+    def retention_3(self) -> Decimal | None:
+        """Still employed ÷ recorded 3-month follow-ups, in percent; None without any."""
+        return percentage(self.retained_3, self.followed_3)
 
     @property
     def retention_6(self) -> Decimal | None:
@@ -92,7 +99,8 @@ class Figures:
 COUNTED = ("person_times", "completed", "dual_certified", "certificates", "fees_saved",
            "subsidy_spent", "certified", "placed")
 # Kept apart from COUNTED: breakdowns by other dimensions do not read follow-ups.
-FOLLOWED = ("followed_6", "retained_6", "followed_12", "retained_12")
+FOLLOWED = ("followed_3", "retained_3", "followed_6", "retained_6", "followed_12",
+            "retained_12")
 
 
 @dataclass

@@ -1,8 +1,8 @@
-"""Figures from the follow-ups of placements: retention at 6 and 12 months, wage now.
+"""Figures from the follow-ups of placements: retention at 3, 6 and 12 months, wage now.
 
 Definitions:
-- retention at 6 (12) months: placements whose 6-month (12-month) follow-up is done and found
-  the worker still employed, over placements whose 6-month (12-month) follow-up is done
+- retention at 3 (6, 12) months: placements whose 3-month (6-, 12-month) follow-up is done and
+  found the worker still employed, over placements whose follow-up at that month is done
   (percent, one decimal). Unreachable and not yet recorded follow-ups count in neither;
 - median wage at the latest follow-up: per placement, its latest done follow-up (3, 6 or 12
   months); the wage recorded there when the worker was still employed (a worker who left has
@@ -32,12 +32,9 @@ def _done_followups(certificates: QuerySet[Certificate]) -> QuerySet[Any]:
 
 
 def _count(figures: Figures, months: int, employed: bool) -> None:
-    if months == 6:
-        figures.followed_6 += 1
-        figures.retained_6 += employed
-    elif months == 12:
-        figures.followed_12 += 1
-        figures.retained_12 += employed
+    followed, retained = f"followed_{months}", f"retained_{months}"
+    setattr(figures, followed, getattr(figures, followed) + 1)
+    setattr(figures, retained, getattr(figures, retained) + employed)
 
 
 def add_followups(
