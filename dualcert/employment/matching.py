@@ -138,10 +138,10 @@ def candidate_pool(demand: JobDemand, req: Requirements, today: date) -> QuerySe
     """Consenting workers holding a valid certificate that counts towards the demand, or in
     training for one in a project under way."""
     holders = valid_certificates(today)
-    learners = Enrollment.objects.filter(**TRAINING_NOW)
-    if req.types:
-        holders = holders.filter(certificate_type_id__in=req.accepted_ids)
-        learners = in_training_for(req.accepted_ids)
+    if not req.types:  # any valid certificate will do; training leads to none in particular
+        return Worker.objects.filter(consent_recommend=True, pk__in=holders.values("worker_id"))
+    holders = holders.filter(certificate_type_id__in=req.accepted_ids)
+    learners = in_training_for(req.accepted_ids)
     return Worker.objects.filter(consent_recommend=True).filter(
         Q(pk__in=holders.values("worker_id")) | Q(pk__in=learners.values("worker_id"))
     )

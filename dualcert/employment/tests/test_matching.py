@@ -243,9 +243,9 @@ def test_number_of_queries_does_not_grow_with_candidates(world, job):
 def in_training(job: Job, *, project_status: str = "training", status: str = "enrolled",
                 **worker: Any) -> Any:
     """A worker enrolled in a project whose pathway leads to the job's two certificates."""
-    person = WorkerFactory(**worker)
+    person: Any = WorkerFactory(**worker)
     pathway = PathwayFactory(skill_certificate=job.skill, permit=job.permit)
-    project = TrainingProjectFactory(pathway=pathway, status=project_status,
+    project: Any = TrainingProjectFactory(pathway=pathway, status=project_status,
                                      start_date=TODAY - timedelta(days=20),
                                      end_date=TODAY + timedelta(days=20), name="电工班")
     Enrollment.objects.create(project=project, worker=person, status=status)
@@ -289,7 +289,7 @@ def test_training_towards_a_recognised_equivalent_counts_as_coming(world, job):
     older = CertificateTypeFactory(name="低压电工作业（旧版）")
     RecognitionRule.objects.create(held=older, counts_as=job.permit)
     person = certified(job, types=("skill",), region=world.county_a)
-    project = TrainingProjectFactory(
+    project: Any = TrainingProjectFactory(
         pathway=PathwayFactory(permit=older), status="assessing", name="复审班")
     Enrollment.objects.create(project=project, worker=person, status="completed")
     found = by_worker(ranked(job))[person.pk]
