@@ -29,6 +29,7 @@ from dualcert.core.api_errors import (
 from dualcert.credentials.api import router as credentials
 from dualcert.demand.api import router as demand
 from dualcert.employment.api import router as employment
+from dualcert.fairs.api import router as fairs
 from dualcert.imports.api import router as imports
 from dualcert.insights.api import router as insights
 from dualcert.people.api import router as people
@@ -40,7 +41,7 @@ api = NinjaAPI(title="dualcert", version="1", auth=django_auth, urls_namespace="
 for prefix, router in [
     ("credentials", credentials), ("catalog", catalog), ("people", people), ("demand", demand),
     ("training", training), ("assessment", assessment), ("employment", employment),
-    ("insights", insights), ("imports", imports),
+    ("fairs", fairs), ("insights", insights), ("imports", imports),
 ]:
     api.add_router(f"/{prefix}/", router)
 

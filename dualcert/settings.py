@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dualcert.assessment",
     "dualcert.credentials",
     "dualcert.employment",
+    "dualcert.fairs",
     "dualcert.insights",
     "dualcert.imports",
 ]

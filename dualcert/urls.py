@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessment/", include("dualcert.assessment.urls")),
     path("credentials/", include("dualcert.credentials.urls")),
     path("employment/", include("dualcert.employment.urls")),
+    path("fairs/", include("dualcert.fairs.urls")),
     path("insights/", include("dualcert.insights.urls")),
     path("imports/", include("dualcert.imports.urls", namespace="imports")),
     path("api/", include("dualcert.api")),

@@ -17,6 +17,7 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
         (_("Certificates"), "credentials:certificates"),
         (_("Referrals"), "employment:referrals"),
         (_("Follow-ups"), "employment:followups"),
+        (_("Job fairs"), "fairs:fairs"),
         (_("Pathways"), "catalog:pathways"),
         (_("Audit log"), "core:audit"),
     ],
@@ -31,6 +32,7 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
         (_("Certificates"), "credentials:certificates"),
         (_("Referrals"), "employment:referrals"),
         (_("Follow-ups"), "employment:followups"),
+        (_("Job fairs"), "fairs:fairs"),
         (_("Pathways"), "catalog:pathways"),
     ],
     Role.DEPARTMENT: [
@@ -56,13 +58,16 @@ NAV: dict[str, list[tuple[str | Promise, str]]] = {
     Role.EMPLOYER: [
         (_("Job demands"), "demand:demands"),
         (_("Referrals"), "employment:referrals"),
+        (_("Job fairs"), "fairs:fairs"),
         (_("Exports"), "insights:exports"),
         (_("Verify a certificate"), "credentials:lookup"),
     ],
     Role.WORKER: [
         (_("My page"), "people:me"),
+        (_("Jobs for you"), "employment:my_jobs"),
         (_("My certificates"), "credentials:wallet"),
         (_("Jobs"), "demand:demands"),
+        (_("Job fairs"), "fairs:fairs"),
         (_("Training"), "training:projects"),
     ],
 }

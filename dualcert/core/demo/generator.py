@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dualcert.catalog.models import Pathway
-from dualcert.core.demo import accounts, history, live, organisations
+from dualcert.core.demo import accounts, fairs, history, live, organisations
 from dualcert.core.demo.context import Catalogue, DemoContext
 from dualcert.core.demo.workers import generate_workers
 from dualcert.core.demo.writer import BulkWriter
@@ -148,6 +148,7 @@ def _refresh_statistics() -> None:
 def _current(ctx: DemoContext) -> None:
     live.build_live(ctx)
     live.open_demands(ctx)
+    fairs.build_fairs(ctx)
 
 
 def _organisations(ctx: DemoContext, workers: int) -> None:

@@ -10,6 +10,7 @@ from dualcert.core.models import AuditEntry, NumberSequence, StateChange
 from dualcert.credentials.models import Certificate, Revocation
 from dualcert.demand.models import Employer, JobDemand
 from dualcert.employment.models import FollowUp, Placement, Referral
+from dualcert.fairs.models import JobFair
 from dualcert.people.models import Membership, Worker
 from dualcert.training.models import (
     Attendance,
@@ -21,8 +22,8 @@ from dualcert.training.models import (
 )
 
 GENERATED: tuple[type[models.Model], ...] = (
-    FollowUp, Placement, Referral, Revocation, Certificate, Result, Score, Sitting, Attendance,
-    Session, Module, Enrollment, TrainingProject, JobDemand, Membership, EvaluationBody,
+    JobFair, FollowUp, Placement, Referral, Revocation, Certificate, Result, Score, Sitting,
+    Attendance, Session, Module, Enrollment, TrainingProject, JobDemand, Membership, EvaluationBody,
     Institution, Employer, Worker,
 )
 
