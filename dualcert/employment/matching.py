@@ -37,16 +37,11 @@ from dualcert.employment.ranking import (
     PRIORITY_POINTS,
     TOWNSHIP_POINTS,
     WAGE_POINTS,
+    Ranked,
     ranked_workers,
 )
 from dualcert.people.models import Worker
 from dualcert.training.models import Enrollment, TrainingProject
-
-# SQL computes the same score as Python and ranks by it, so the pool scored in Python only
-# has to absorb ties at its edge, where the database's name collation may differ from Python's.
-POOL_FACTOR = 4
-MIN_POOL = 200
-MAX_POOL = 2000
 
 
 @dataclass
@@ -147,9 +142,8 @@ def candidate_pool(demand: JobDemand, req: Requirements, today: date) -> QuerySe
     )
 
 
-def ranked_pool(demand: JobDemand, req: Requirements, today: date, size: int
-                ) -> list[tuple[int, int]]:
-    """(worker id, score) of the best `size` candidates as the database ranks them."""
+def ranked_pool(demand: JobDemand, req: Requirements, today: date, size: int) -> list[Ranked]:
+    """The best `size` candidates as the database ranks them (by score, before names)."""
     accepted = [req.accepted[t.pk] for t in req.types]
     return ranked_workers(demand, accepted, today, size)
 
@@ -158,15 +152,17 @@ def candidates_for_demand(*, demand: JobDemand, today: date, limit: int = 50) ->
     """The best `limit` candidates for a demand: qualified first, then qualified once their
     training ends, then score, priority, name.
 
-    Six queries whatever the number of workers: required types, recognition rules, the
-    ranked pool, and the pool's certificates, target groups and training under way.
+    Seven queries whatever the number of workers: required types, recognition rules, the
+    ranking, and the chosen workers with their certificates, target groups and training
+    under way. Only the chosen workers reach Python, in the database's order (the score is
+    the same on both sides; names are ordered by the database's collation).
     """
     req = requirements_for(demand)
-    pool_size = min(max(limit * POOL_FACTOR, MIN_POOL), MAX_POOL)
-    ids = [pk for pk, _score in ranked_pool(demand, req, today, pool_size)]
+    ids = [r.worker_id for r in ranked_pool(demand, req, today, limit)]
+    position = {pk: index for index, pk in enumerate(ids)}
     rows = _with_details(Worker.objects.filter(pk__in=ids), today) if ids else []
     scored = [score_worker(w, demand=demand, req=req, today=today) for w in rows]
-    return sorted(scored, key=rank_key)[:limit]
+    return sorted(scored, key=lambda c: position[c.worker.pk])
 
 
 def candidate_for_worker(*, demand: JobDemand, worker: Worker, today: date) -> Candidate:

@@ -11,6 +11,7 @@ The SQL text is built only from model metadata (table names) and numbers fixed i
 every value goes in as a query parameter (hence the `noqa: S608` marks).
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -63,9 +64,23 @@ def _coverage_rows(type_ids: list[int], today: date, params: list[Any]) -> str:
     return " UNION ALL ".join(parts)
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """One row of the database's ranking: the sort key up to (not including) the name."""
+
+    worker_id: int
+    tier: int  # 2: holds every required type; 1: will, once training ends; 0: neither
+    score: int
+    priority: bool
+
+    @property
+    def key(self) -> tuple[int, int, bool]:
+        return self.tier, self.score, self.priority
+
+
 def ranked_workers(demand: Any, accepted: list[frozenset[int]], today: date,
-                   size: int) -> list[tuple[int, int]]:
-    """(worker id, score) of the best `size` consenting candidates, best first.
+                   size: int) -> list[Ranked]:
+    """The best `size` consenting candidates, best first.
 
     `accepted` holds, per required type, the type ids that count as it (empty: the demand
     requires no certificate, and any valid certificate makes a candidate). Order: holds all
@@ -104,15 +119,16 @@ def ranked_workers(demand: Any, accepted: list[frozenset[int]], today: date,
         "ON pr.worker_id = w.id"
     )
     params += [True, True, size]
+    tier = (f"CASE WHEN {held} >= {n} THEN 2 WHEN {soon} >= {n} THEN 1 ELSE 0 END")
     sql = (
-        f"SELECT w.id, {score} AS score FROM ("  # noqa: S608
+        f"SELECT w.id, {tier} AS tier, {score} AS score, "  # noqa: S608
+        f"CASE WHEN pr.worker_id IS NULL THEN 0 ELSE 1 END AS priority FROM ("
         f"SELECT {', '.join(columns)} FROM ({coverage}) c GROUP BY c.worker_id) cov "
         f"JOIN {_table(Worker)} w ON w.id = cov.worker_id {priority} "
         f"WHERE w.consent_recommend = %s "
-        f"ORDER BY CASE WHEN {held} >= {n} THEN 1 ELSE 0 END DESC, "
-        f"CASE WHEN {soon} >= {n} THEN 1 ELSE 0 END DESC, score DESC, "
-        f"CASE WHEN pr.worker_id IS NULL THEN 0 ELSE 1 END DESC, w.name, w.id LIMIT %s"
+        f"ORDER BY tier DESC, score DESC, priority DESC, w.name, w.id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+        return [Ranked(pk, tier, score, bool(priority))
+                for pk, tier, score, priority in cursor.fetchall()]

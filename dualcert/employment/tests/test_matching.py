@@ -162,7 +162,7 @@ def test_ranking_order_and_scores(world, job):
     assert [c.qualified for c in candidates] == [True] * 5 + [False]
     # The database ranks by the very same score, so its pool cut never drops a better worker.
     pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY, 50)
-    assert pool == [(c.worker.pk, c.score) for c in candidates]
+    assert [(r.worker_id, r.score) for r in pool] == [(c.worker.pk, c.score) for c in candidates]
 
 
 def test_reasons_explain_every_point(world, job):
@@ -197,7 +197,7 @@ def test_two_of_three_required_certificates_give_forty_points(world, job):
     found = ranked(job)[0]
     assert found.worker == person and found.score == 40 + 10 and not found.qualified
     pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY, 50)
-    assert [score for _pk, score in pool] == [50]
+    assert [r.score for r in pool] == [50]
 
 
 def test_demand_without_required_certificates_takes_any_valid_holder(world):
@@ -269,7 +269,7 @@ def test_worker_in_training_for_the_permit_ranks_after_the_qualified_and_before_
     # Certificates not yet held earn no points: 0 + 15 (county) + 10 (available now).
     assert soon.score == 25
     pool = ranked_pool(job.demand, requirements_for(job.demand), TODAY, 50)
-    assert pool == [(c.worker.pk, c.score) for c in candidates]
+    assert [(r.worker_id, r.score) for r in pool] == [(c.worker.pk, c.score) for c in candidates]
 
 
 @pytest.mark.parametrize(("project_status", "status"), [
@@ -299,3 +299,13 @@ def test_training_towards_a_recognised_equivalent_counts_as_coming(world, job):
 def test_worker_in_training_without_consent_is_not_a_candidate(world, job):
     in_training(job, region=world.county_a, consent_recommend=False)
     assert ranked(job) == []
+
+
+def test_a_short_list_is_the_head_of_the_long_one_even_when_names_break_the_ties(world, job):
+    for name in ("Cat", "阿依古丽", "Bob", "Ann", "巴合提"):
+        certified(job, name=name, region=world.county_a)  # all 85 points, all qualified
+    certified(job, types=("permit",), name="Aaron", region=world.county_a)
+    full = ranked(job)
+    for limit in (1, 2, 3, 5):
+        assert [c.worker.pk for c in ranked(job, limit=limit)] == [
+            c.worker.pk for c in full[:limit]]
