@@ -29,10 +29,13 @@ class CertificateQuerySet(ScopedQuerySet):
         if scope.role == Role.EMPLOYER:
             from dualcert.employment.models import Referral
 
-            referred = Referral.objects.filter(
-                worker=OuterRef("worker"), demand__employer_id=scope.employer_id
+            # Only an applicant's certificates: an invitation the worker has not answered
+            # shows the employer no number (the candidates page shows type and status).
+            applied = Referral.objects.filter(
+                worker=OuterRef("worker"), demand__employer_id=scope.employer_id,
+                applied_at__isnull=False,
             )
-            return Q(worker__consent_recommend=True) & Q(Exists(referred))
+            return Q(worker__consent_recommend=True) & Q(Exists(applied))
         return NOTHING
 
 

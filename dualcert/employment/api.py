@@ -12,20 +12,29 @@ from ninja import Router, Status
 
 from dualcert.core.api_errors import REFUSALS
 from dualcert.employment import followups, selectors, services
+from dualcert.employment.for_worker import JobMatch, demands_for_worker
 from dualcert.employment.matching import candidates_for_demand
 from dualcert.employment.models import FollowUp, Referral
 from dualcert.employment.schemas import (
+    ApplicationOut,
     CandidateOut,
+    CertificateCheckOut,
     FollowUpOut,
     FollowUpRecordIn,
+    GapOut,
     HireIn,
+    JobAfterTrainingOut,
+    JobMatchOut,
     MoveIn,
     PlacementOut,
+    ProjectNearOut,
     RecommendIn,
     ReferralOut,
     ReferralPage,
     UnreachableIn,
+    WorkerJobsOut,
 )
+from dualcert.training.models import TrainingProject
 
 router = Router(tags=["employment"])
 
@@ -58,10 +67,83 @@ def demand_candidates(request: HttpRequest, demand_id: UUID) -> list[CandidateOu
             county=c.worker.region.name, score=c.score, qualified=c.qualified,
             priority=c.priority, reasons=c.reasons, missing=[t.code for t in c.missing],
             certificates=[cert.certificate_type.code for cert in c.certificates],
+            certificate_ids=[cert.public_id for cert in c.certificates],
             referral_id=referral.public_id if referral else None,
             referral_status=referral.status if referral else None,
         ))
     return rows
+
+
+def _job_fields(match: JobMatch) -> dict[str, Any]:
+    demand, referral = match.demand, match.referral
+    return {
+        "demand_id": demand.public_id, "title": demand.title, "employer": demand.employer.name,
+        "county": demand.region.name, "place": demand.place, "wage_min": demand.wage_min,
+        "wage_max": demand.wage_max, "deadline": demand.deadline,
+        "score": match.candidate.score, "reasons": match.candidate.reasons,
+        "missing": [t.code for t in match.candidate.missing],
+        "referral_id": referral.public_id if referral else None,
+        "referral_status": referral.status if referral else None,
+        "may_apply": match.may_apply,
+    }
+
+
+def _project_near_out(project: TrainingProject) -> ProjectNearOut:
+    pathway = project.pathway
+    enrollment = getattr(project, "my_enrollment", None)
+    return ProjectNearOut(
+        id=project.public_id, name=project.name, county=project.region.name,
+        place=project.place, institution=project.institution.name,
+        start_date=project.start_date, end_date=project.end_date,
+        certificates=[pathway.skill_certificate.code, pathway.permit.code],
+        enrollment_status=enrollment.status if enrollment else None,
+    )
+
+
+@router.get("/jobs", response={200: WorkerJobsOut, **REFUSALS})
+def my_jobs(request: HttpRequest) -> WorkerJobsOut:
+    """A signed-in worker's jobs: those they qualify for, those training nearby would open,
+    the projects enrolling nearby and their applications (other roles: 403)."""
+    worker = selectors.own_worker(request.user)
+    jobs = demands_for_worker(worker=worker, today=timezone.localdate())
+    return WorkerJobsOut(
+        consent_recommend=jobs.worker.consent_recommend,
+        qualifying=[JobMatchOut(**_job_fields(m)) for m in jobs.qualifying],
+        after_training=[
+            JobAfterTrainingOut(**_job_fields(m), gaps=[
+                GapOut(certificate_type=g.certificate_type.code,
+                       certificate_name=g.certificate_type.name,
+                       project_ids=[p.public_id for p in g.projects])
+                for g in m.gaps
+            ]) for m in jobs.after_training
+        ],
+        projects_near=[_project_near_out(p) for p in jobs.projects_near],
+        applications=[
+            ApplicationOut(id=r.public_id, demand_id=r.demand.public_id,
+                           demand_title=r.demand.title, employer=r.demand.employer.name,
+                           status=r.status, last_change=r.updated_at)
+            for r in jobs.applications
+        ],
+    )
+
+
+@router.post("/demands/{demand_id}/certificates/{certificate_id}/verify",
+             response={200: CertificateCheckOut, **REFUSALS})
+def demand_certificate_verify(
+    request: HttpRequest, demand_id: UUID, certificate_id: UUID
+) -> CertificateCheckOut:
+    """Check a candidate's (or applicant's) certificate now: signature, revocation, expiry
+    and the register; logged for the holder. Officers in scope and the demand's employer."""
+    demand = selectors.demand_for_candidates(request.user, demand_id)
+    certificate = selectors.candidate_certificate_get(demand, certificate_id)
+    check = services.certificate_check_now(actor=request.user, certificate=certificate,
+                                            today=timezone.localdate())
+    return CertificateCheckOut(
+        certificate_id=certificate.public_id, certificate_type=certificate.certificate_type.code,
+        certificate_name=certificate.certificate_type.name, status=certificate.status,
+        expires_on=certificate.expires_on, verdict=check.verdict,
+        verdict_label=str(check.verdict.label), signed=check.signed,
+    )
 
 
 @router.post("/demands/{demand_id}/referrals", response={201: ReferralOut, **REFUSALS})

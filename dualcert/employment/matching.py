@@ -116,7 +116,7 @@ def in_training_for(type_ids: set[int] | frozenset[int]) -> QuerySet[Enrollment]
     )
 
 
-def _with_details(qs: QuerySet[Worker], today: date) -> QuerySet[Worker]:
+def with_match_details(qs: QuerySet[Worker], today: date) -> QuerySet[Worker]:
     certificates = (
         valid_certificates(today).select_related("certificate_type").order_by("issued_on", "pk")
     )
@@ -160,7 +160,7 @@ def candidates_for_demand(*, demand: JobDemand, today: date, limit: int = 50) ->
     req = requirements_for(demand)
     ids = [r.worker_id for r in ranked_pool(demand, req, today, limit)]
     position = {pk: index for index, pk in enumerate(ids)}
-    rows = _with_details(Worker.objects.filter(pk__in=ids), today) if ids else []
+    rows = with_match_details(Worker.objects.filter(pk__in=ids), today) if ids else []
     scored = [score_worker(w, demand=demand, req=req, today=today) for w in rows]
     return sorted(scored, key=lambda c: position[c.worker.pk])
 
@@ -168,7 +168,7 @@ def candidates_for_demand(*, demand: JobDemand, today: date, limit: int = 50) ->
 def candidate_for_worker(*, demand: JobDemand, worker: Worker, today: date) -> Candidate:
     """Score one worker for a demand, whether or not they are a candidate (five queries)."""
     req = requirements_for(demand)
-    loaded = _with_details(Worker.objects.filter(pk=worker.pk), today).get()
+    loaded = with_match_details(Worker.objects.filter(pk=worker.pk), today).get()
     return score_worker(loaded, demand=demand, req=req, today=today)
 
 

@@ -18,6 +18,9 @@ class CandidateOut(Schema):
     reasons: list[str]
     missing: list[str]
     certificates: list[str]
+    # The counting certificates, to check with the verify endpoint (no numbers before the
+    # worker applies).
+    certificate_ids: list[UUID] = []
     referral_id: UUID | None
     referral_status: str | None
 
@@ -90,3 +93,70 @@ class FollowUpRecordIn(Schema):
 
 class UnreachableIn(Schema):
     reason: str
+
+
+class JobMatchOut(Schema):
+    demand_id: UUID
+    title: str
+    employer: str
+    county: str
+    place: str
+    wage_min: int
+    wage_max: int
+    deadline: date
+    score: int
+    reasons: list[str]
+    missing: list[str]
+    referral_id: UUID | None
+    referral_status: str | None
+    may_apply: bool
+
+
+class GapOut(Schema):
+    certificate_type: str
+    certificate_name: str
+    project_ids: list[UUID]
+
+
+class JobAfterTrainingOut(JobMatchOut):
+    gaps: list[GapOut]
+
+
+class ProjectNearOut(Schema):
+    id: UUID
+    name: str
+    county: str
+    place: str
+    institution: str
+    start_date: date
+    end_date: date
+    certificates: list[str]
+    enrollment_status: str | None
+
+
+class ApplicationOut(Schema):
+    id: UUID
+    demand_id: UUID
+    demand_title: str
+    employer: str
+    status: str
+    last_change: datetime
+
+
+class WorkerJobsOut(Schema):
+    consent_recommend: bool
+    qualifying: list[JobMatchOut]
+    after_training: list[JobAfterTrainingOut]
+    projects_near: list[ProjectNearOut]
+    applications: list[ApplicationOut]
+
+
+class CertificateCheckOut(Schema):
+    certificate_id: UUID
+    certificate_type: str
+    certificate_name: str
+    status: str
+    expires_on: date | None
+    verdict: str
+    verdict_label: str
+    signed: bool

@@ -1,4 +1,4 @@
-"""Scoped reads of the employment stage."""
+"""Scoped reads of the employment stage, and the check of a candidate's certificate."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from dualcert.core.models import StateChange
 from dualcert.core.scoping import Role, get_for, scope_for
 from dualcert.core.workflow import history
+from dualcert.credentials.models import Certificate
 from dualcert.demand.models import JobDemand
 from dualcert.employment.matching import candidate_pool, requirements_for
 from dualcert.employment.models import Placement, Referral
 from dualcert.people.models import Worker
+from dualcert.people.selectors import worker_own
 from dualcert.people.services import id_number_for
 
 REFERRAL_ROLES = (Role.BUREAU, Role.COUNTY, Role.EMPLOYER, Role.WORKER)
@@ -82,6 +84,12 @@ def referrals_by_worker(demand: JobDemand, worker_ids: Iterable[int]) -> dict[in
     return {r.worker_id: r for r in rows}
 
 
+def demand_referrals(demand: JobDemand) -> list[Referral]:
+    """All the demand's referrals with their workers, latest move first (one query)."""
+    return list(Referral.objects.filter(demand=demand).select_related("worker__region")
+                .order_by("-updated_at", "-pk"))
+
+
 def worker_for_referral(user: Any, demand: JobDemand, public_id: UUID | str) -> Worker:
     """The worker to recommend: one the user may see, or a candidate for this demand.
 
@@ -96,6 +104,13 @@ def worker_for_referral(user: Any, demand: JobDemand, public_id: UUID | str) -> 
         ).get(public_id=public_id)
     except (Worker.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404(_("worker")) from exc
+
+
+def own_worker(user: Any) -> Worker:
+    """The signed-in worker's own record: other roles get 403, an account without one 404."""
+    if scope_for(user).role != Role.WORKER:
+        raise PermissionDenied
+    return worker_own(user)
 
 
 def id_number_shown_to(user: Any, worker: Worker) -> str:
@@ -120,3 +135,45 @@ def worker_shown_to(user: Any, referral: Referral | None, worker: Worker | None 
     if scope.role == Role.COUNTY and referral is None:
         return worker is not None and worker.region_id == scope.region_id
     return True
+
+
+def _certificates_counting_for(demand: JobDemand) -> QuerySet[Certificate]:
+    """Certificates of the types that count towards the demand (any type when none is asked)."""
+    req = requirements_for(demand)
+    certificates = Certificate.objects.select_related("certificate_type")
+    if req.types:
+        certificates = certificates.filter(certificate_type_id__in=req.accepted_ids)
+    return certificates
+
+
+def candidate_certificate_get(
+    demand: JobDemand, public_id: UUID | str, *, worker: Worker | None = None
+) -> Certificate:
+    """A certificate that may be checked from the demand's candidates or referrals, else 404.
+
+    It must count towards the demand and belong to a worker who agreed to be recommended or
+    who applied for this demand (and to `worker`, when given). The caller has checked that the
+    user may see the demand's candidates (`demand_for_candidates`).
+    """
+    applied = Referral.objects.filter(demand=demand, applied_at__isnull=False)
+    certificates = _certificates_counting_for(demand).filter(
+        Q(worker__consent_recommend=True) | Q(worker_id__in=applied.values("worker_id"))
+    )
+    if worker is not None:
+        certificates = certificates.filter(worker=worker)
+    try:
+        return certificates.select_related("worker").get(public_id=public_id)
+    except (Certificate.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404(_("certificate")) from exc
+
+
+def referral_certificates(user: Any, referral: Referral) -> list[Certificate]:
+    """The referred worker's certificates that count towards the demand, for the officers and
+    the employer to check (none for others, nor once the worker withdrew consent without
+    having applied)."""
+    if scope_for(user).role not in CANDIDATE_ROLES:
+        return []
+    if not (referral.worker.consent_recommend or referral.applied_at is not None):
+        return []
+    certificates = _certificates_counting_for(referral.demand).filter(worker=referral.worker)
+    return list(certificates.order_by("certificate_type__kind", "certificate_type__code", "pk"))

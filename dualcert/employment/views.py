@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from dualcert.core.scoping import Role, scope_for
 from dualcert.core.workflow import history
 from dualcert.demand.models import JobDemand
 from dualcert.employment import followups, selectors, services
+from dualcert.employment.for_worker import demands_for_worker
 from dualcert.employment.forms import (
     FollowUpForm,
     HireForm,
@@ -71,7 +73,8 @@ def candidates(request: HttpRequest, demand_id: UUID) -> HttpResponse:
     """The ranked candidates of a demand; names reach the employer only after they apply."""
     demand = selectors.demand_for_candidates(request.user, demand_id)
     ranked = candidates_for_demand(demand=demand, today=timezone.localdate())
-    existing = selectors.referrals_by_worker(demand, [c.worker.pk for c in ranked])
+    referrals = selectors.demand_referrals(demand)
+    existing = {r.worker_id: r for r in referrals}
     rows = []
     for rank, candidate in enumerate(ranked, start=1):
         referral = existing.get(candidate.worker.pk)
@@ -80,6 +83,8 @@ def candidates(request: HttpRequest, demand_id: UUID) -> HttpResponse:
                                                            candidate.worker)))
     return render(request, "employment/candidates.html", {
         "demand": demand, "rows": rows, "can_refer": demand.status == JobDemand.Status.OPEN,
+        # Those who applied stay listed whatever they hold or later say about consent.
+        "applicants": [r for r in referrals if r.applied_at is not None],
         "is_employer": scope_for(request.user).role == Role.EMPLOYER,
         "is_county": scope_for(request.user).role == Role.COUNTY,
     })
@@ -103,6 +108,52 @@ def recommend(request: HttpRequest, demand_id: UUID) -> HttpResponse:
     return redirect("employment:candidates", demand_id=demand.public_id)
 
 
+def _check_message(request: HttpRequest, check: services.CertificateCheck) -> None:
+    """Say what the check found, naming the certificate's type (never its number)."""
+    certificate = check.certificate
+    values = {"type": certificate.certificate_type.name, "verdict": check.verdict.label,
+              "until": (date_format(certificate.expires_on, "SHORT_DATE_FORMAT")
+                        if certificate.expires_on else _("no expiry"))}
+    unsigned = "" if check.signed else " " + _(
+        "It carries no signed code, so only the register was checked.")
+    if check.valid:
+        messages.success(request, _(
+            "“%(type)s” checked just now: valid (valid until %(until)s). The issuer's signature "
+            "holds and the certificate is neither revoked nor expired.") % values + unsigned)
+    else:
+        messages.error(request, _(
+            "“%(type)s” checked just now: %(verdict)s. Do not rely on this certificate.")
+            % values + unsigned)
+
+
+@login_required
+@require_POST
+def verify_candidate_certificate(request: HttpRequest, demand_id: UUID,
+                                 certificate_id: UUID) -> HttpResponse:
+    """Check a candidate's certificate now, from the demand's candidates page."""
+    demand = selectors.demand_for_candidates(request.user, demand_id)
+    certificate = selectors.candidate_certificate_get(demand, certificate_id)
+    _check_message(request, services.certificate_check_now(
+        actor=request.user, certificate=certificate, today=timezone.localdate()))
+    url = reverse("employment:candidates", kwargs={"demand_id": demand.public_id})
+    return redirect(f"{url}#cert-{certificate.public_id}")
+
+
+@login_required
+@require_POST
+def verify_referral_certificate(request: HttpRequest, public_id: UUID,
+                                certificate_id: UUID) -> HttpResponse:
+    """Check a referred worker's certificate now, from the referral's page."""
+    referral = selectors.referral_get_for(request.user, public_id)
+    demand = selectors.demand_for_candidates(request.user, referral.demand.public_id)
+    certificate = selectors.candidate_certificate_get(demand, certificate_id,
+                                                      worker=referral.worker)
+    _check_message(request, services.certificate_check_now(
+        actor=request.user, certificate=certificate, today=timezone.localdate()))
+    url = reverse("employment:referral", kwargs={"public_id": referral.public_id})
+    return redirect(f"{url}#cert-{certificate.public_id}")
+
+
 @login_required
 @require_POST
 def apply(request: HttpRequest, demand_id: UUID) -> HttpResponse:
@@ -115,6 +166,14 @@ def apply(request: HttpRequest, demand_id: UUID) -> HttpResponse:
         return redirect("employment:referrals")
     messages.success(request, _("You applied for this job. The employer can now see your name."))
     return redirect("employment:referral", public_id=referral.public_id)
+
+
+@login_required
+def my_jobs(request: HttpRequest) -> HttpResponse:
+    """A worker's phone page: jobs that fit, jobs after training, training near, applications."""
+    worker = selectors.own_worker(request.user)
+    jobs = demands_for_worker(worker=worker, today=timezone.localdate())
+    return render(request, "employment/my_jobs.html", {"jobs": jobs, "worker": jobs.worker})
 
 
 def _status_label(status: str) -> str:
@@ -138,6 +197,10 @@ def _detail_context(request: HttpRequest, referral: Referral, hire_form: HireFor
         ],
         "show_actors": scope_for(request.user).role in (Role.BUREAU, Role.COUNTY),
         "placement": getattr(referral, "placement", None),
+        "certificates": selectors.referral_certificates(request.user, referral),
+        "sees_candidates": scope_for(request.user).role in selectors.CANDIDATE_ROLES,
+        "is_worker": scope_for(request.user).role == Role.WORKER,
+        "is_employer": services.EMPLOYER in services.parties_of(request.user, referral),
     }
 
 

@@ -43,10 +43,14 @@ class WorkerQuerySet(ScopedQuerySet):
         if scope.role == Role.EMPLOYER:
             from dualcert.employment.models import Referral
 
-            referred = Referral.objects.filter(
-                worker=OuterRef("pk"), demand__employer_id=scope.employer_id
+            # A worker reaches an employer by applying (or accepting an invitation), and
+            # only while they agree to be recommended; an unanswered invitation reveals
+            # nothing. (The referral itself keeps the applicant's name for that employer.)
+            applied = Referral.objects.filter(
+                worker=OuterRef("pk"), demand__employer_id=scope.employer_id,
+                applied_at__isnull=False,
             )
-            return Q(consent_recommend=True) & Q(Exists(referred))
+            return Q(consent_recommend=True) & Q(Exists(applied))
         return NOTHING
 
 

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from dualcert.assessment.tests.helpers import confirmed
 from dualcert.credentials.models import Certificate
@@ -44,9 +45,12 @@ def test_certificate_list_is_scoped(world, client_for, certs, who, sees):
         assert (_url(cert) in content) == (n in sees)
 
 
-def test_employer_sees_certificates_of_referred_workers_who_consented(world, client_for, certs):
-    Referral.objects.create(demand=world.demand_1, worker=world.worker_1)
-    content = client_for(world.users["employer_1"]).get(LIST).content.decode()
+def test_employer_sees_certificates_of_applicants_who_consented(world, client_for, certs):
+    referral = Referral.objects.create(demand=world.demand_1, worker=world.worker_1)
+    client = client_for(world.users["employer_1"])
+    assert _url(certs[1]) not in client.get(LIST).content.decode()  # invited, not applied
+    Referral.objects.filter(pk=referral.pk).update(status="applied", applied_at=timezone.now())
+    content = client.get(LIST).content.decode()
     assert _url(certs[1]) in content and _url(certs[2]) not in content
 
 

@@ -4,6 +4,8 @@ from datetime import date
 from itertools import count
 from typing import Any
 
+from django.utils import timezone
+
 from dualcert.catalog.models import CertificateType
 from dualcert.credentials.models import Certificate
 from dualcert.employment.models import Referral
@@ -26,6 +28,11 @@ def certify(worker: Worker, certificate_type: CertificateType, **fields: Any) ->
 
 
 def refer(demand: Any, worker: Worker, **fields: Any) -> Referral:
+    """A referral the worker has applied through (unless `fields` say otherwise): from then on
+    the employer may see the worker."""
+    fields.setdefault("status", Referral.Status.APPLIED)
+    if fields["status"] != Referral.Status.RECOMMENDED:
+        fields.setdefault("applied_at", timezone.now())
     return Referral.objects.create(demand=demand, worker=worker, **fields)
 
 

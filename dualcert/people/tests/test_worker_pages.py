@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dualcert.employment.services import referral_apply
 from dualcert.people.tests.helpers import certify, enroll, links_of, refer
 from tests.factories import WorkerFactory
 
@@ -45,6 +46,16 @@ def test_employer_sees_no_workers_until_one_is_referred(world, client_for):
     client = client_for(world.users["employer_1"])
     assert names_on(client.get(reverse("people:workers"))) == set()
     refer(world.demand_1, world.worker_2)
+    assert names_on(client.get(reverse("people:workers"))) == {world.worker_2.name}
+
+
+def test_employer_sees_nothing_of_an_invited_worker_until_they_apply(world, client_for):
+    referral = refer(world.demand_1, world.worker_2, status="recommended")
+    client = client_for(world.users["employer_1"])
+    assert names_on(client.get(reverse("people:workers"))) == set()
+    url = reverse("people:worker", kwargs={"public_id": world.worker_2.public_id})
+    assert client.get(url).status_code == 404
+    referral_apply(actor=world.users["worker_2"], referral=referral)
     assert names_on(client.get(reverse("people:workers"))) == {world.worker_2.name}
 
 
