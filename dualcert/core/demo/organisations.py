@@ -1,7 +1,9 @@
 """Generated organisations: training institutions, evaluation bodies and employers."""
 
 import random
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from dualcert.assessment.models import EvaluationBody
 from dualcert.core.demo.context import CHANGJI, DemoContext
@@ -63,14 +65,12 @@ def create_employers(ctx: DemoContext, workers: int) -> None:
     rng: random.Random = ctx.rng("employers")
     names = ctx.names("employers")
     per_county = max(3, workers // 2000)
-    rows, used, pathways = [], set(), [c for c in PATHWAY_ORDER if c in ctx.catalogue.pathways]
+    used: set[str] = set()
+    rows, pathways = [], [c for c in PATHWAY_ORDER if c in ctx.catalogue.pathways]
     for county in ctx.catalogue.counties:
         for n in range(per_county):
             pathway = pathways[n % len(pathways)]
-            name = names.company(county.name, pathway)
-            while name in used:
-                name = names.company(county.name, pathway)
-            used.add(name)
+            name = _unused(partial(names.company, county.name, pathway), used)
             employer = Employer(
                 name=name, credit_code=credit_code(county.code, rng.randrange(10**7, 10**8)),
                 region=county, address=f"{county.name}{names.brand()}路{rng.randrange(1, 300)}号",
@@ -83,6 +83,21 @@ def create_employers(ctx: DemoContext, workers: int) -> None:
     ctx.writer.create(employers)
     ctx.trades = {employer.pk: pathway for employer, pathway in rows}
     ctx.orgs["employers"] = employers
+
+
+def _unused(make: Callable[[], str], used: set[str], tries: int = 20) -> str:
+    """A company name not used yet; when a large run has used up the names a county's brands
+    and trades make, a branch of an existing one (第2分公司, …)."""
+    for _ in range(tries):
+        name = make()
+        if name not in used:
+            used.add(name)
+            return name
+    branch = 2
+    while f"{name}第{branch}分公司" in used:
+        branch += 1
+    used.add(f"{name}第{branch}分公司")
+    return f"{name}第{branch}分公司"
 
 
 def _unique_credit_codes(rows: list[Employer], rng: random.Random) -> None:

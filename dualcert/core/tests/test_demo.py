@@ -406,3 +406,12 @@ def test_demo_worker_has_two_certificates_an_offer_and_an_application(demo):
     employer = Membership.objects.get(user__username="employer").employer
     assert worker.referrals.filter(status="offered", demand__employer=employer).exists()
     assert Placement.objects.filter(employer=employer).exists()
+
+
+def test_company_names_stay_unique_after_the_name_stock_runs_out():
+    from dualcert.core.demo.organisations import _unused
+
+    used: set[str] = set()
+    made = [_unused(lambda: "昌吉恒信电气有限公司", used) for _ in range(4)]
+    assert made == ["昌吉恒信电气有限公司", "昌吉恒信电气有限公司第2分公司",
+                    "昌吉恒信电气有限公司第3分公司", "昌吉恒信电气有限公司第4分公司"]
