@@ -376,3 +376,25 @@ def test_referral_detail_shows_the_full_id_number_only_to_those_who_need_it(
     body = page_for(client_for, world, user, detail_url(referral)).content.decode()
     assert (world.worker_1.id_number in body) is full
     assert world.worker_1.id_number_masked in body or full
+
+
+def test_candidates_page_marks_a_worker_in_training_as_qualified_once_training_ends(
+    client_for, world
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dualcert.training.models import Enrollment
+    from tests.factories import TrainingProjectFactory
+
+    world.demand_1.required_certificates.set([world.pathway_1.permit])
+    learner: Any = WorkerFactory(region=world.county_a, consent_recommend=True)
+    today = timezone.localdate()
+    project: Any = TrainingProjectFactory(
+        pathway=world.pathway_1, status="training",
+        start_date=today - timedelta(days=10), end_date=today + timedelta(days=20))
+    Enrollment.objects.create(project=project, worker=learner, status="enrolled")
+    page = client_for(world.users["county_a"]).get(
+        reverse("employment:candidates", kwargs={"demand_id": world.demand_1.public_id}))
+    assert page.content.decode().count("data-qualified-soon") == 1
