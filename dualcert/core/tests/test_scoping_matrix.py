@@ -1,6 +1,6 @@
 """Role × object matrix: each role sees exactly its rows of every scoped model."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -33,7 +33,8 @@ def _chain(world, n: int) -> dict:
         number=f"T2026{n:06d}", certificate_type=permit, worker=worker, result=result,
         issuer_name="应急管理局", issued_on=date(2026, 6, 10),
     )
-    referral = Referral.objects.create(demand=demand, worker=worker, status="hired")
+    referral = Referral.objects.create(demand=demand, worker=worker, status="hired",
+                                       applied_at=datetime(2026, 6, 12, tzinfo=UTC))
     placement = Placement.objects.create(referral=referral, worker=worker, employer=demand.employer,
                                          start_date=date(2026, 7, 1), monthly_wage=6200)
     return {"project": project, "worker": worker, "demand": demand, "enrollment": enrollment,
