@@ -6,10 +6,16 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualcert.core.models import NumberSequence, StateChange
+
+# Sent after every move, inside the caller's transaction: sender is the model, `obj` the moved
+# object (its status already the new one). Moves are conditional updates, which send no
+# post_save; derived data that follows a status listens here.
+state_changed = Signal()
 
 
 def transition(
@@ -51,6 +57,7 @@ def transition(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         reason=reason,
     )
+    state_changed.send(sender=model, obj=obj)
 
 
 def history(obj: models.Model) -> models.QuerySet[StateChange]:

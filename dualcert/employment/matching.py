@@ -43,6 +43,10 @@ from dualcert.employment.ranking import (
 from dualcert.people.models import Worker
 from dualcert.training.models import Enrollment, TrainingProject
 
+# Rows read past the list's end, to fill the places of workers the index names but the
+# live tables no longer count (a refresh that has not reached them).
+SPARE = 10
+
 
 @dataclass
 class Candidate:
@@ -153,16 +157,19 @@ def candidates_for_demand(*, demand: JobDemand, today: date, limit: int = 50) ->
     training ends, then score, priority, name.
 
     Seven queries whatever the number of workers: required types, recognition rules, the
-    ranking, and the chosen workers with their certificates, target groups and training
-    under way. Only the chosen workers reach Python, in the database's order (the score is
-    the same on both sides; names are ordered by the database's collation).
+    ranking over the match index, and the chosen workers with their certificates, target
+    groups and training under way, read live: a worker the index still names after they
+    withdrew consent or lost a certificate is dropped or scored as they stand now.
     """
     req = requirements_for(demand)
-    ids = [r.worker_id for r in ranked_pool(demand, req, today, limit)]
+    ids = [r.worker_id for r in ranked_pool(demand, req, today, limit + SPARE)]
     position = {pk: index for index, pk in enumerate(ids)}
-    rows = with_match_details(Worker.objects.filter(pk__in=ids), today) if ids else []
-    scored = [score_worker(w, demand=demand, req=req, today=today) for w in rows]
-    return sorted(scored, key=lambda c: position[c.worker.pk])
+    live = Worker.objects.filter(pk__in=ids, consent_recommend=True)
+    rows = with_match_details(live, today) if ids else []
+    scored = [c for c in (score_worker(w, demand=demand, req=req, today=today) for w in rows)
+              if c.is_candidate]
+    # The database's name order (its collation) breaks the remaining ties.
+    return sorted(scored, key=lambda c: (*rank_key(c)[:4], position[c.worker.pk]))[:limit]
 
 
 def candidate_for_worker(*, demand: JobDemand, worker: Worker, today: date) -> Candidate:

@@ -188,3 +188,34 @@ class FollowUp(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.placement} +{self.months}"
+
+
+class MatchEntry(models.Model):
+    """A row of the match index (see match_index.py): a consenting worker and a certificate
+    type they hold (`held`) or are being trained for, with what the score needs."""
+
+    worker = models.ForeignKey("people.Worker", on_delete=models.CASCADE, related_name="+")
+    certificate_type = models.ForeignKey(
+        "catalog.CertificateType", on_delete=models.CASCADE, related_name="+"
+    )
+    held = models.BooleanField()
+    # The last day a held certificate of this type counts (NULL: it does not expire).
+    valid_until = models.DateField(null=True)
+    region = models.ForeignKey("catalog.Region", on_delete=models.CASCADE, related_name="+")
+    township = models.ForeignKey(
+        "catalog.Region", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    available_from = models.DateField(null=True)
+    expected_wage = models.PositiveIntegerField(null=True)
+    priority = models.BooleanField()
+    name = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "certificate_type", "held"],
+                                    name="match_entry_once")
+        ]
+        indexes = [models.Index(fields=["certificate_type", "region"], name="match_by_type")]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}:{self.certificate_type_id}"

@@ -1,11 +1,14 @@
 """The database's half of matching: rank a demand's candidates by the score in one query.
 
-The query starts from the certificates of the types that count (and from enrollments in
-projects under way whose pathway leads to one), groups them by worker into "holds / will
-hold each required type", and only then joins the workers those rows name. It never scans
-the workers table, so its cost follows the number of holders of the demand's certificate
-types, not the number of workers. The score is the one `matching.score_worker` computes;
-matching.py writes the reasons for the rows this returns.
+The query reads the match index (match_index.py): the rows of the demand's certificate
+types, grouped by worker into "holds / will hold each required type", scored with the
+worker's place, availability, expected wage and priority group carried on the rows. It never
+touches the workers or certificates tables, so its cost follows the number of holders of
+the demand's types. Most lists are settled by the demand's own county first: once the last
+of the list there scores more than anyone from elsewhere could (in-county rows are read
+through the (type, county) index), the prefecture-wide pass is skipped. The score is the one
+`matching.score_worker` computes; matching.py writes the reasons and checks each row against
+the live tables.
 
 The SQL text is built only from model metadata (table names) and numbers fixed in code;
 every value goes in as a query parameter (hence the `noqa: S608` marks).
@@ -17,11 +20,6 @@ from typing import Any
 
 from django.db import connection
 
-from dualcert.catalog.models import Pathway, TargetGroup
-from dualcert.credentials.models import Certificate
-from dualcert.people.models import Worker
-from dualcert.training.models import Enrollment, TrainingProject
-
 # The score's parts; matching.py imports them from here so the two can never differ.
 CERTIFICATE_POINTS = 60
 COUNTY_POINTS = 15
@@ -29,39 +27,9 @@ TOWNSHIP_POINTS = 5
 AVAILABLE_POINTS = 10
 WAGE_POINTS = 5
 PRIORITY_POINTS = 5
-
-
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _marks(values: Any) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _coverage_rows(type_ids: list[int], today: date, params: list[Any]) -> str:
-    """(worker_id, type_id, held) of valid certificates and of training under way."""
-    certificate, enrollment = _table(Certificate), _table(Enrollment)
-    project, pathway = _table(TrainingProject), _table(Pathway)
-    of_types = f"certificate_type_id IN ({_marks(type_ids)}) AND " if type_ids else ""
-    params += [*type_ids, Certificate.Status.VALID, today]
-    parts = [
-        f"SELECT worker_id, certificate_type_id AS type_id, 1 AS held FROM {certificate} "  # noqa: S608
-        f"WHERE {of_types}status = %s AND (expires_on IS NULL OR expires_on >= %s)"
-    ]
-    if type_ids:  # without required types, training leads to nothing the demand asks for
-        for column in ("permit_id", "skill_certificate_id"):
-            parts.append(
-                f"SELECT e.worker_id, p.{column}, 0 FROM {enrollment} e "  # noqa: S608
-                f"JOIN {project} tp ON tp.id = e.project_id "
-                f"JOIN {pathway} p ON p.id = tp.pathway_id "
-                f"WHERE e.status IN (%s, %s) AND tp.status IN (%s, %s) "
-                f"AND p.{column} IN ({_marks(type_ids)})"
-            )
-            params += [Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED,
-                       TrainingProject.Status.TRAINING, TrainingProject.Status.ASSESSING,
-                       *type_ids]
-    return " UNION ALL ".join(parts)
+# The most a worker from another county can score: every certificate, available, within
+# the pay, in a priority group.
+ELSEWHERE_BEST = CERTIFICATE_POINTS + AVAILABLE_POINTS + WAGE_POINTS + PRIORITY_POINTS
 
 
 @dataclass(frozen=True)
@@ -78,57 +46,91 @@ class Ranked:
         return self.tier, self.score, self.priority
 
 
-def ranked_workers(demand: Any, accepted: list[frozenset[int]], today: date,
-                   size: int) -> list[Ranked]:
-    """The best `size` consenting candidates, best first.
+def _marks(values: Any) -> str:
+    return ", ".join(["%s"] * len(values))
 
-    `accepted` holds, per required type, the type ids that count as it (empty: the demand
-    requires no certificate, and any valid certificate makes a candidate). Order: holds all
-    required types, then will hold all once training ends, then score, priority group, name.
-    """
+
+def _query(demand: Any, accepted: list[frozenset[int]], today: date, size: int,
+           *, county_only: bool) -> tuple[str, list[Any]]:
+    from dualcert.employment.models import MatchEntry
+
     n = max(1, len(accepted))
+    counts = "(m.held = %s AND (m.valid_until IS NULL OR m.valid_until >= %s))"
+    counts_soon = f"(m.held = %s OR {counts})"
+    columns, params = ["m.worker_id"], []
+    for index, ids in enumerate(accepted):
+        columns.append(f"MAX(CASE WHEN {counts} AND m.certificate_type_id IN ({_marks(ids)}) "
+                       f"THEN 1 ELSE 0 END) AS h{index}")
+        params += [True, today, *sorted(ids)]
+    for index, ids in enumerate(accepted):
+        columns.append(f"MAX(CASE WHEN {counts_soon} AND m.certificate_type_id IN "
+                       f"({_marks(ids)}) THEN 1 ELSE 0 END) AS s{index}")
+        params += [False, True, today, *sorted(ids)]
+    columns += ["MAX(m.region_id) AS region_id", "MAX(m.township_id) AS township_id",
+                "MAX(m.available_from) AS available_from",
+                "MAX(m.expected_wage) AS expected_wage",
+                "MAX(CASE WHEN m.priority = %s THEN 1 ELSE 0 END) AS priority",
+                "MAX(m.name) AS name"]
+    params.append(True)
+    where = []
+    type_ids = sorted(set().union(*accepted)) if accepted else []
+    if type_ids:
+        where.append(f"m.certificate_type_id IN ({_marks(type_ids)})")
+        params += type_ids
+    else:  # any valid certificate makes a candidate; training leads to none in particular
+        where.append("m.held = %s")
+        params.append(True)
+    if county_only:
+        where.append("m.region_id = %s")
+        params.append(demand.region_id)
+    # A worker counts only through a row that counts today (not an expired certificate).
+    having = f"MAX(CASE WHEN {counts_soon} THEN 1 ELSE 0 END) = 1"
+    params += [False, True, today]
+
     held = " + ".join(f"cov.h{i}" for i in range(len(accepted))) or "1"
     soon = " + ".join(f"cov.s{i}" for i in range(len(accepted))) or "1"
     township = getattr(demand, "township_id", None)
     score = (
         f"(({held}) * {2 * CERTIFICATE_POINTS} + {n}) / {2 * n}"
-        f" + CASE WHEN w.region_id = %s THEN {COUNTY_POINTS} ELSE 0 END"
-        + (f" + CASE WHEN w.township_id = %s THEN {TOWNSHIP_POINTS} ELSE 0 END"
+        f" + CASE WHEN cov.region_id = %s THEN {COUNTY_POINTS} ELSE 0 END"
+        + (f" + CASE WHEN cov.township_id = %s THEN {TOWNSHIP_POINTS} ELSE 0 END"
            if township else "")
-        + f" + CASE WHEN w.available_from IS NULL OR w.available_from <= %s"
+        + f" + CASE WHEN cov.available_from IS NULL OR cov.available_from <= %s"
           f" THEN {AVAILABLE_POINTS} ELSE 0 END"
-        f" + CASE WHEN w.expected_wage <= %s THEN {WAGE_POINTS} ELSE 0 END"
-        f" + CASE WHEN pr.worker_id IS NULL THEN 0 ELSE {PRIORITY_POINTS} END"
+        f" + CASE WHEN cov.expected_wage <= %s THEN {WAGE_POINTS} ELSE 0 END"
+        f" + cov.priority * {PRIORITY_POINTS}"
     )
-    params: list[Any] = [demand.region_id, *([township] if township else []), today,
-                         demand.wage_max]
-    columns = ["c.worker_id"]
-    for index, ids in enumerate(accepted):
-        columns.append(f"MAX(CASE WHEN c.held = 1 AND c.type_id IN ({_marks(ids)}) "
-                       f"THEN 1 ELSE 0 END) AS h{index}")
-        params += sorted(ids)
-    for index, ids in enumerate(accepted):
-        columns.append(f"MAX(CASE WHEN c.type_id IN ({_marks(ids)}) THEN 1 ELSE 0 END) "
-                       f"AS s{index}")
-        params += sorted(ids)
-    type_ids = sorted(set().union(*accepted)) if accepted else []
-    coverage = _coverage_rows(type_ids, today, params)
-    priority = (
-        f"LEFT JOIN (SELECT DISTINCT g.worker_id FROM {_table(Worker.target_groups.through)} g "  # noqa: S608
-        f"JOIN {_table(TargetGroup)} t ON t.id = g.targetgroup_id WHERE t.priority = %s) pr "
-        "ON pr.worker_id = w.id"
-    )
-    params += [True, True, size]
-    tier = (f"CASE WHEN {held} >= {n} THEN 2 WHEN {soon} >= {n} THEN 1 ELSE 0 END")
+    head: list[Any] = [demand.region_id, *([township] if township else []), today,
+                       demand.wage_max]
+    tier = f"CASE WHEN {held} >= {n} THEN 2 WHEN {soon} >= {n} THEN 1 ELSE 0 END"
+    table = connection.ops.quote_name(MatchEntry._meta.db_table)
     sql = (
-        f"SELECT w.id, {tier} AS tier, {score} AS score, "  # noqa: S608
-        f"CASE WHEN pr.worker_id IS NULL THEN 0 ELSE 1 END AS priority FROM ("
-        f"SELECT {', '.join(columns)} FROM ({coverage}) c GROUP BY c.worker_id) cov "
-        f"JOIN {_table(Worker)} w ON w.id = cov.worker_id {priority} "
-        f"WHERE w.consent_recommend = %s "
-        f"ORDER BY tier DESC, score DESC, priority DESC, w.name, w.id LIMIT %s"
+        f"SELECT cov.worker_id, {tier} AS tier, {score} AS score, cov.priority FROM ("  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM {table} m WHERE {' AND '.join(where)} "
+        f"GROUP BY m.worker_id HAVING {having}) cov "
+        "ORDER BY tier DESC, score DESC, cov.priority DESC, cov.name, cov.worker_id LIMIT %s"
     )
+    return sql, [*head, *params, size]
+
+
+def _run(sql: str, params: list[Any]) -> list[Ranked]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Ranked(pk, tier, score, bool(priority))
                 for pk, tier, score, priority in cursor.fetchall()]
+
+
+def ranked_workers(demand: Any, accepted: list[frozenset[int]], today: date,
+                   size: int) -> list[Ranked]:
+    """The best `size` candidates in the index, best first.
+
+    `accepted` holds, per required type, the type ids that count as it (empty: the demand
+    requires no certificate, and any valid certificate makes a candidate). Order: holds all
+    required types, then will hold all once training ends, then score, priority group, name.
+    """
+    local = _run(*_query(demand, accepted, today, size, county_only=True))
+    # Settled in the county when the list is full and its last row holds everything and
+    # outscores anyone from elsewhere (whose rows could otherwise come between).
+    if len(local) == size and local[-1].tier == 2 and local[-1].score > ELSEWHERE_BEST:
+        return local
+    return _run(*_query(demand, accepted, today, size, county_only=False))

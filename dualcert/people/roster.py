@@ -23,6 +23,7 @@ from dualcert.core.audit import AuditChange, audit_record_many, snapshot
 from dualcert.core.scoping import Role, Scope, scope_for
 from dualcert.people import idnumber
 from dualcert.people.models import Worker
+from dualcert.people.signals import workers_written
 
 AUDITED_FIELDS = (
     "name", "id_number_masked", "birth_date", "gender", "phone", "region_id", "township_id",
@@ -299,6 +300,9 @@ class _Registration:
             ignore_conflicts=True,  # a link another import added meanwhile is the same fact
         )
         audit_record_many(actor=self.actor, changes=self.changes)
+        workers_written.send(sender=Worker, worker_ids=[w.pk for w in self.created]
+                             + [w.pk for w in self.updated.values()]
+                             + [worker.pk for worker, _group in self.links])
 
 
 def _check_gender(row: _Row, parsed: idnumber.ParsedId) -> None:

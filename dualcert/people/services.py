@@ -22,6 +22,7 @@ from dualcert.people.roster import (
     require_worker_editor,
     workers_register_many,
 )
+from dualcert.people.signals import workers_written
 
 
 def _check_actor_may_register(actor: Any, region: Region) -> None:
@@ -64,6 +65,7 @@ def worker_set_consent(*, actor: Any, worker: Worker, consent: bool) -> Worker:
     before = snapshot(worker, ["consent_recommend"])
     Worker.objects.filter(pk=worker.pk).update(consent_recommend=consent)
     worker.consent_recommend = consent
+    workers_written.send(sender=Worker, worker_ids=[worker.pk])
     audit_record(actor=actor, action="worker.consent", obj=worker, before=before,
                  after=snapshot(worker, ["consent_recommend"]))
     return worker

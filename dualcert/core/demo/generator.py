@@ -17,6 +17,7 @@ from dualcert.core.models import NumberSequence
 from dualcert.credentials.models import PublishedList
 from dualcert.credentials.signing.keys import certificates_sign_missing
 from dualcert.credentials.signing.lists import latest
+from dualcert.employment.match_index import match_rebuild
 
 DEFAULT_WORKERS = 600
 DEFAULT_SEED = 2026
@@ -96,6 +97,7 @@ def demo_generate(*, workers: int = DEFAULT_WORKERS, enrollments: int | None = N
         ("current", lambda: _current(ctx)),
         ("sequences", lambda: _save_sequences(ctx)),
         ("signatures", _sign_certificates),
+        ("match index", _match_index),
         ("statistics", _refresh_statistics),
     ]
     report = DemoReport(workers=workers, rows={})
@@ -106,6 +108,11 @@ def demo_generate(*, workers: int = DEFAULT_WORKERS, enrollments: int | None = N
     _restore_connection()
     report.rows = dict(ctx.writer.rows)
     return report
+
+
+def _match_index() -> None:
+    """Fill the match index from the generated rows (written in bulk, so no signals ran)."""
+    match_rebuild()
 
 
 def _sign_certificates() -> None:

@@ -281,8 +281,9 @@ def test_new_workers_cost_the_same_queries_for_one_row_or_two_hundred(
     bureau = world.users["bureau"]
     _warm(bureau, world.county_a)
     rows = [row(n, world.county_a, target_groups=tuple(groups)) for n in range(1, count + 1)]
-    # lookup, insert workers, insert target groups, insert audit rows
-    with django_assert_num_queries(4):
+    # lookup, insert workers, insert target groups, insert audit rows, and the match index's
+    # delete and insert for the workers written
+    with django_assert_num_queries(6):
         outcomes = workers_register_many(actor=bureau, rows=rows)
     assert [o.outcome for o in outcomes] == ["created"] * count
 
@@ -297,7 +298,8 @@ def test_changed_workers_cost_the_same_queries_for_one_row_or_two_hundred(
     workers_register_many(actor=actor, rows=rows)
     changed = [row(n, world.county_a, phone=f"139{n:08d}", target_groups=groups[1:])
                for n in range(1, count + 1)]
-    # lookup, writable ones, their target groups, update, insert target groups, audit rows
-    with django_assert_num_queries(6):
+    # lookup, writable ones, their target groups, update, insert target groups, audit rows,
+    # and the match index's delete and insert for the workers written
+    with django_assert_num_queries(8):
         outcomes = workers_register_many(actor=actor, rows=changed)
     assert [o.outcome for o in outcomes] == ["updated"] * count
