@@ -8,6 +8,7 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from dualcert.catalog.models import Pathway, TargetGroup
         from dualcert.core.workflow import state_changed
         from dualcert.credentials.models import Certificate
         from dualcert.employment import signals
@@ -24,4 +25,6 @@ class EmploymentConfig(AppConfig):
             post_delete.connect(signals.holder_changed, sender=model,
                                 dispatch_uid=f"match-del-{model._meta.model_name}")
         state_changed.connect(signals.moved, dispatch_uid="match-moves")
+        post_save.connect(signals.group_saved, sender=TargetGroup, dispatch_uid="match-group")
+        post_save.connect(signals.pathway_saved, sender=Pathway, dispatch_uid="match-pathway")
         workers_written.connect(signals.workers_written, dispatch_uid="match-roster")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from dualcert.catalog.models import Pathway, TargetGroup
 from dualcert.credentials.models import Certificate
 from dualcert.employment.match_index import match_refresh, refresh_project
 from dualcert.people.models import Worker
@@ -32,6 +33,17 @@ def workers_written(sender: Any, worker_ids: list[int], **kwargs: Any) -> None:
 
 def holder_changed(sender: Any, instance: Certificate | Enrollment, **kwargs: Any) -> None:
     match_refresh([instance.worker_id])
+
+
+def group_saved(sender: Any, instance: TargetGroup, **kwargs: Any) -> None:
+    """A group's priority decides a point of its members' score."""
+    match_refresh(instance.workers.values_list("pk", flat=True))
+
+
+def pathway_saved(sender: Any, instance: Pathway, **kwargs: Any) -> None:
+    """The certificates a pathway leads to decide what its trainees will hold."""
+    match_refresh(Enrollment.objects.filter(project__pathway=instance)
+                  .values_list("worker_id", flat=True))
 
 
 def moved(sender: Any, obj: Any, **kwargs: Any) -> None:

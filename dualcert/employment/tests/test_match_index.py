@@ -145,3 +145,14 @@ def test_a_roster_import_that_changes_workers_refreshes_their_rows(world, permit
                         consent_recommend=False)
     workers_register_many(actor=world.users["bureau"], rows=[again])
     assert rebuilt_rows() == set()
+
+
+def test_a_target_group_made_a_priority_refreshes_its_members(world, permit):
+    group = TargetGroup.objects.create(code="yd", name="易地搬迁群众", priority=False)
+    worker: Any = WorkerFactory(region=world.county_a)
+    worker.target_groups.add(group)
+    CertificateFactory(worker=worker, certificate_type=permit)
+    assert [r[5] for r in rebuilt_rows()] == [False]
+    group.priority = True
+    group.save()
+    assert [r[5] for r in rebuilt_rows()] == [True]
