@@ -28,7 +28,8 @@ LOGINS = (
     Login("bureau admin (staff, /admin/)", "bureau", PASSWORD,
           "Dashboard; approve the draft welding project (refused: a permit item has no hours)"),
     Login("county officer · 昌吉市", "county", PASSWORD,
-          "Workers and projects of 昌吉市 only; full ID numbers"),
+          "Workers and projects of 昌吉市 only; full ID numbers; today's job fair: check-in "
+          "desk, booths, results; follow-ups due"),
     Login("county officer · 阜康市", "county2", PASSWORD, "The same pages, 阜康市 rows only"),
     Login("department officer · 应急管理", "dept_mem", PASSWORD,
           "Electrician and welding projects; co-sign the assessing project's results"),
@@ -38,9 +39,11 @@ LOGINS = (
           "One project in each state: admit applicants, record attendance"),
     Login("evaluator", "evaluator", PASSWORD, "The scheduled sitting: enter scores"),
     Login("employer", "employer", PASSWORD,
-          "Job demands, ranked candidates, the open offer, past hires"),
+          "Job demands, ranked candidates (verify their certificates), the open offer, past "
+          "hires, its booth at the job fairs"),
     Login("worker", "worker", PASSWORD,
-          "Wallet with two certificates, a job offer, an application for 电工 L4 + 建筑电工"),
+          "Wallet with two certificates, Jobs for you (apply in one tap), a job offer, an "
+          "application for 电工 L4 + 建筑电工, a fair pass"),
 )
 USERNAMES = tuple(login.username for login in LOGINS)
 
