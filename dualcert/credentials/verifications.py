@@ -7,13 +7,15 @@ versions query and one insert (see verification_log.py for writing the log a mom
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dualcert.core.scoping import Role
+from dualcert.credentials.models import Certificate
 from dualcert.credentials.signing.batch import verify_many
 from dualcert.credentials.signing.lists import trust_store_current
 from dualcert.credentials.signing.trust import TrustStore
-from dualcert.credentials.signing.verify import Outcome
+from dualcert.credentials.signing.verify import Outcome, Verdict, verify
 from dualcert.credentials.verification_log import log_row, log_rows
 
 # Seconds between two looks at the lists' versions in one process: a revocation published
@@ -83,3 +85,48 @@ def outcome_fields(outcome: Outcome, trust: TrustStore) -> dict[str, Any]:
         "trust_list_version": trust.trust_version,
         "revocations_version": trust.revocations_version,
     }
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """The outcome of checking one certificate now; `signed` False: no signed code on record,
+    so only the register was checked."""
+
+    certificate: Certificate
+    verdict: Verdict
+    signed: bool
+
+    @property
+    def valid(self) -> bool:
+        return self.verdict == Verdict.VALID
+
+
+def _register_verdict(certificate: Certificate, today: date) -> Verdict:
+    if certificate.status == Certificate.Status.REVOKED:
+        return Verdict.REVOKED
+    expired = certificate.expires_on is not None and certificate.expires_on < today
+    if certificate.status == Certificate.Status.EXPIRED or expired:
+        return Verdict.EXPIRED
+    return Verdict.VALID
+
+
+def certificate_check_now(*, actor: Any, certificate: Certificate, today: date) -> CertificateCheck:
+    """Check a certificate right now and log the check for its holder to see.
+
+    Its signed code is judged by the shared verification rules against the current trust and
+    revocation lists (signature, issuer key, revocation, expiry); the register's status and
+    end date are checked too, and the first failure is the verdict. The log row names the
+    checker's organisation, as the verification API's rows do.
+    """
+    register = _register_verdict(certificate, today)
+    verdict = register
+    if certificate.signed_payload:
+        outcome = verify(certificate.signed_payload,
+                         trust_store_current(max_age=LISTS_RECHECKED_AFTER))
+        signature = outcome.verdict
+        if signature == Verdict.VALID and outcome.number != certificate.number:
+            signature = Verdict.FORGED  # a genuine code, but of another certificate
+        verdict = signature if signature != Verdict.VALID else register
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    log_rows([log_row(user, verifier_name(actor), certificate.number, str(verdict))])
+    return CertificateCheck(certificate, verdict, bool(certificate.signed_payload))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from dualcert.core.api_errors import REFUSALS
+from dualcert.credentials import verifications
 from dualcert.employment import followups, selectors, services
 from dualcert.employment.for_worker import JobMatch, demands_for_worker
 from dualcert.employment.matching import candidates_for_demand
@@ -136,7 +137,7 @@ def demand_certificate_verify(
     and the register; logged for the holder. Officers in scope and the demand's employer."""
     demand = selectors.demand_for_candidates(request.user, demand_id)
     certificate = selectors.candidate_certificate_get(demand, certificate_id)
-    check = services.certificate_check_now(actor=request.user, certificate=certificate,
+    check = verifications.certificate_check_now(actor=request.user, certificate=certificate,
                                             today=timezone.localdate())
     return CertificateCheckOut(
         certificate_id=certificate.public_id, certificate_type=certificate.certificate_type.code,

@@ -4,7 +4,6 @@ Every move of a referral goes through `core.workflow.transition` with `Referral.
 checks the actor's part in the referral first, and is audited.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,11 +16,6 @@ from django.utils.translation import gettext_lazy
 from dualcert.core.audit import audit_record, snapshot
 from dualcert.core.scoping import Role, Scope, scope_for
 from dualcert.core.workflow import transition
-from dualcert.credentials.models import Certificate
-from dualcert.credentials.signing.lists import trust_store_current
-from dualcert.credentials.signing.verify import Verdict, verify
-from dualcert.credentials.verification_log import log_row, log_rows
-from dualcert.credentials.verifications import LISTS_RECHECKED_AFTER, verifier_name
 from dualcert.demand.models import JobDemand
 from dualcert.employment.followups import followups_schedule
 from dualcert.employment.matching import candidate_for_worker
@@ -266,48 +260,3 @@ def _fill_when_complete(actor: Any, demand: JobDemand) -> None:
                reason=reason)
     audit_record(actor=actor, action="demand.fill", obj=demand, before=before,
                  after=snapshot(demand, ["status"]))
-
-
-@dataclass(frozen=True)
-class CertificateCheck:
-    """The outcome of checking one certificate now; `signed` False: no signed code on record,
-    so only the register was checked."""
-
-    certificate: Certificate
-    verdict: Verdict
-    signed: bool
-
-    @property
-    def valid(self) -> bool:
-        return self.verdict == Verdict.VALID
-
-
-def _register_verdict(certificate: Certificate, today: date) -> Verdict:
-    if certificate.status == Certificate.Status.REVOKED:
-        return Verdict.REVOKED
-    expired = certificate.expires_on is not None and certificate.expires_on < today
-    if certificate.status == Certificate.Status.EXPIRED or expired:
-        return Verdict.EXPIRED
-    return Verdict.VALID
-
-
-def certificate_check_now(*, actor: Any, certificate: Certificate, today: date) -> CertificateCheck:
-    """Check a certificate right now and log the check for its holder to see.
-
-    Its signed code is judged by the shared verification rules against the current trust and
-    revocation lists (signature, issuer key, revocation, expiry); the register's status and
-    end date are checked too, and the first failure is the verdict. The log row names the
-    checker's organisation, as the verification API's rows do.
-    """
-    register = _register_verdict(certificate, today)
-    verdict = register
-    if certificate.signed_payload:
-        outcome = verify(certificate.signed_payload,
-                         trust_store_current(max_age=LISTS_RECHECKED_AFTER))
-        signature = outcome.verdict
-        if signature == Verdict.VALID and outcome.number != certificate.number:
-            signature = Verdict.FORGED  # a genuine code, but of another certificate
-        verdict = signature if signature != Verdict.VALID else register
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    log_rows([log_row(user, verifier_name(actor), certificate.number, str(verdict))])
-    return CertificateCheck(certificate, verdict, bool(certificate.signed_payload))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dualcert.core.scoping import Role, scope_for
 from dualcert.core.workflow import history
+from dualcert.credentials import verifications
 from dualcert.demand.models import JobDemand
 from dualcert.employment import followups, selectors, services
 from dualcert.employment.for_worker import demands_for_worker
@@ -108,7 +109,7 @@ def recommend(request: HttpRequest, demand_id: UUID) -> HttpResponse:
     return redirect("employment:candidates", demand_id=demand.public_id)
 
 
-def _check_message(request: HttpRequest, check: services.CertificateCheck) -> None:
+def _check_message(request: HttpRequest, check: verifications.CertificateCheck) -> None:
     """Say what the check found, naming the certificate's type (never its number)."""
     certificate = check.certificate
     values = {"type": certificate.certificate_type.name, "verdict": check.verdict.label,
@@ -133,7 +134,7 @@ def verify_candidate_certificate(request: HttpRequest, demand_id: UUID,
     """Check a candidate's certificate now, from the demand's candidates page."""
     demand = selectors.demand_for_candidates(request.user, demand_id)
     certificate = selectors.candidate_certificate_get(demand, certificate_id)
-    _check_message(request, services.certificate_check_now(
+    _check_message(request, verifications.certificate_check_now(
         actor=request.user, certificate=certificate, today=timezone.localdate()))
     url = reverse("employment:candidates", kwargs={"demand_id": demand.public_id})
     return redirect(f"{url}#cert-{certificate.public_id}")
@@ -148,7 +149,7 @@ def verify_referral_certificate(request: HttpRequest, public_id: UUID,
     demand = selectors.demand_for_candidates(request.user, referral.demand.public_id)
     certificate = selectors.candidate_certificate_get(demand, certificate_id,
                                                       worker=referral.worker)
-    _check_message(request, services.certificate_check_now(
+    _check_message(request, verifications.certificate_check_now(
         actor=request.user, certificate=certificate, today=timezone.localdate()))
     url = reverse("employment:referral", kwargs={"public_id": referral.public_id})
     return redirect(f"{url}#cert-{certificate.public_id}")

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
-import segno
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dualcert.credentials.printing.qr import ERROR_LEVEL, qr_png
+from dualcert.credentials.printing.qr import qr_code, qr_png
 from dualcert.fairs.models import JobFair
 from dualcert.people.models import Worker
 
@@ -30,10 +29,6 @@ def _absolute(path: str) -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
-def _qr(text: str) -> segno.QRCode:
-    return segno.make(text, error=ERROR_LEVEL, boost_error=False, micro=False)
-
-
 def poster_token(fair: JobFair) -> str:
     return signing.dumps(fair.public_id.hex, salt=POSTER_SALT)
 
@@ -44,7 +39,7 @@ def poster_url(fair: JobFair) -> str:
 
 
 def poster_png(fair: JobFair, *, scale: int = 12) -> bytes:
-    return qr_png(_qr(poster_url(fair)), scale=scale)
+    return qr_png(qr_code(poster_url(fair)), scale=scale)
 
 
 def fair_of_poster(token: str) -> UUID:
@@ -69,7 +64,7 @@ def pass_url(fair: JobFair, worker: Worker) -> str:
 
 
 def pass_png(fair: JobFair, worker: Worker, *, scale: int = 8) -> bytes:
-    return qr_png(_qr(pass_url(fair, worker)), scale=scale)
+    return qr_png(qr_code(pass_url(fair, worker)), scale=scale)
 
 
 @dataclass(frozen=True)

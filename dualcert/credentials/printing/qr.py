@@ -33,9 +33,13 @@ def certificate_url(certificate: Certificate) -> str:
     return fragment_url(settings.PUBLIC_BASE_URL, certificate.signed_payload)
 
 
+def qr_code(text: str) -> segno.QRCode:
+    """A full-size QR code of `text` at the error correction every printed code uses."""
+    return segno.make(text, error=ERROR_LEVEL, boost_error=False, micro=False)
+
+
 def certificate_qr(certificate: Certificate) -> segno.QRCode:
-    return segno.make(certificate_url(certificate), error=ERROR_LEVEL, boost_error=False,
-                      micro=False)
+    return qr_code(certificate_url(certificate))
 
 
 def qr_png(code: segno.QRCode, *, scale: int = 8) -> bytes:
