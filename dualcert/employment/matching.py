@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from dualcert.catalog.models import CertificateType, RecognitionRule
 from dualcert.credentials.models import Certificate
 from dualcert.demand.models import JobDemand
+from dualcert.employment.models import MatchEntry
 from dualcert.employment.ranking import (
     AVAILABLE_POINTS,
     CERTIFICATE_POINTS,
@@ -112,14 +113,6 @@ TRAINING_NOW = {
 }
 
 
-def in_training_for(type_ids: set[int] | frozenset[int]) -> QuerySet[Enrollment]:
-    """Enrollments under way whose pathway leads to one of these certificate types."""
-    return Enrollment.objects.filter(**TRAINING_NOW).filter(
-        Q(project__pathway__skill_certificate_id__in=type_ids)
-        | Q(project__pathway__permit_id__in=type_ids)
-    )
-
-
 def with_match_details(qs: QuerySet[Worker], today: date) -> QuerySet[Worker]:
     certificates = (
         valid_certificates(today).select_related("certificate_type").order_by("issued_on", "pk")
@@ -134,16 +127,15 @@ def with_match_details(qs: QuerySet[Worker], today: date) -> QuerySet[Worker]:
 
 
 def candidate_pool(demand: JobDemand, req: Requirements, today: date) -> QuerySet[Worker]:
-    """Consenting workers holding a valid certificate that counts towards the demand, or in
-    training for one in a project under way."""
-    holders = valid_certificates(today)
-    if not req.types:  # any valid certificate will do; training leads to none in particular
-        return Worker.objects.filter(consent_recommend=True, pk__in=holders.values("worker_id"))
-    holders = holders.filter(certificate_type_id__in=req.accepted_ids)
-    learners = in_training_for(req.accepted_ids)
-    return Worker.objects.filter(consent_recommend=True).filter(
-        Q(pk__in=holders.values("worker_id")) | Q(pk__in=learners.values("worker_id"))
-    )
+    """Consenting workers the match index names for the demand: holding a certificate that
+    counts towards it and is valid today, or in training for one in a project under way
+    (any valid certificate when the demand asks for none). Writes that act on a candidate
+    check the live tables again (`candidate_for_worker`)."""
+    rows = MatchEntry.objects.filter(
+        Q(held=False) | Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    rows = (rows.filter(certificate_type_id__in=req.accepted_ids) if req.types
+            else rows.filter(held=True))
+    return Worker.objects.filter(consent_recommend=True, pk__in=rows.values("worker_id"))
 
 
 def ranked_pool(demand: JobDemand, req: Requirements, today: date, size: int) -> list[Ranked]:

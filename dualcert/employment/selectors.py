@@ -1,4 +1,4 @@
-"""Scoped reads of the employment stage, and the check of a candidate's certificate."""
+"""Scoped reads of the employment stage."""
 
 from collections.abc import Iterable
 from typing import Any
